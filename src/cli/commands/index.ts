@@ -1,0 +1,11 @@
+import type { Command } from 'commander';
+import { initCommand } from './init.js';
+import { importCommand } from './import.js';
+import { datasetsCommand } from './datasets.js';
+import { sqlCommand } from './sql.js';
+import { serveCommand } from './serve.js';
+
+/** Every top-level command, in the order `udc --help` lists them. A capability adds one line here. */
+export function commands(): Command[] {
+  return [initCommand(), importCommand(), datasetsCommand(), sqlCommand(), serveCommand()];
+}

@@ -1,0 +1,47 @@
+import { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { startServer } from '../../api/server.js';
+import { loadDemoData } from '../../demo/load.js';
+import { defaultDatabasePath, openStore } from '../../store/index.js';
+import { withStoreOptions, type StoreOptions } from '../context.js';
+import { CliError, EXIT } from '../exit-codes.js';
+
+/** `udc serve`: the API (and later the dashboard) on one port. */
+export function serveCommand(): Command {
+  return withStoreOptions(
+    new Command('serve')
+      .description('serve the API and dashboard over HTTP')
+      .option('-p, --port <port>', 'port to listen on', '8080')
+      .option('--host <host>', 'address to listen on (default: loopback only)', '127.0.0.1')
+      .option('--demo', 'create the database with the bundled demo data if it does not exist yet'),
+  ).action(async (options: StoreOptions & { port: string; host: string; demo?: boolean }) => {
+    const port = Number(options.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535)
+      throw new CliError(`--port must be 0-65535, not "${options.port}"`, EXIT.usage);
+    const path = defaultDatabasePath(options);
+    const fresh = !existsSync(path);
+    const store = await openStore({ database: options.database, dataDir: options.dataDir });
+    if (fresh && options.demo) {
+      process.stdout.write(`Creating ${path} with the bundled demo data...\n`);
+      await loadDemoData(store, (r) =>
+        process.stdout.write(`  ${r.dataset}: ${r.rowsStored} observations\n`),
+      );
+    }
+    const server = await startServer(store, { host: options.host, port }).catch(
+      (error: NodeJS.ErrnoException) => {
+        throw new CliError(
+          error.code === 'EADDRINUSE' ? `port ${port} is in use; choose another with --port` : error.message,
+          EXIT.unavailable,
+        );
+      },
+    );
+    process.stdout.write(`udc is serving ${path} on ${server.url}/ (Ctrl+C to stop)\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+    await store.close();
+  });
+}

@@ -1,0 +1,592 @@
+import {
+  parsePeriod,
+  parseRegionCode,
+  type ObservationStatus,
+  type Period,
+  type Result,
+} from '../core/index.js';
+import type { SqlValue, Store } from '../store/index.js';
+import {
+  datasetMetaSchema,
+  variableMetaSchema,
+  type DatasetMeta,
+  type DimensionCode,
+  type VariableMeta,
+} from './metadata.js';
+import { numberCheckSql, specialStatusSql, type DecimalSeparator } from './numbers-sql.js';
+
+/** One observation as a source delivers it, before validation. */
+export interface StagedRow {
+  /** Row number in the source, as a person would count it (used in every message). */
+  row: number;
+  region: string;
+  period: string;
+  variable: string;
+  categories?: string;
+  /** Text as written in the source (CBS special values allowed), or an already typed number. */
+  value: string | number | null;
+  /** Status the source states explicitly (e.g. StatLine's 'Voorlopig'), overriding 'final'. */
+  status?: ObservationStatus;
+}
+
+/** What a source reports after filling the staging table. */
+export interface StageResult {
+  /** The variables, when only the data names them (long form). */
+  variables?: readonly VariableMeta[];
+  /** Problems the reader found in rows it could not stage (wrong field count, broken quotes). */
+  issues?: readonly ImportIssue[];
+  /** How many source rows could not be read into the staging table at all. */
+  unreadableRows?: number;
+}
+
+/** Names of the source's columns, so messages speak the source's language. */
+export interface SourceColumns {
+  region: string;
+  period: string;
+  variable: string;
+  value: string;
+}
+
+export interface IngestRequest {
+  dataset: DatasetMeta;
+  variables: readonly VariableMeta[];
+  dimensionCodes?: readonly DimensionCode[];
+  sourceName: string;
+  columns?: Partial<SourceColumns>;
+  /** How text values write decimals; detected from the values when absent. */
+  decimal?: DecimalSeparator;
+  /** The decimal separator to assume when the values give no evidence either way. */
+  decimalHint?: DecimalSeparator;
+  /** replace (default): the dataset's observations become exactly these; append: added to them. */
+  mode?: 'replace' | 'append';
+  /** How many invalid rows may be left out before the whole import is rejected. Default 0. */
+  maxRejects?: number;
+}
+
+export interface ImportIssue {
+  file: string;
+  row?: number;
+  column?: string;
+  value?: string;
+  message: string;
+  expected?: string;
+}
+
+export interface ImportReport {
+  dataset: string;
+  source: string;
+  rowsRead: number;
+  rowsStored: number;
+  rowsRejected: number;
+  outcome: 'stored' | 'rejected';
+  /** The dataset's version after this import (unchanged when rejected). */
+  version: number;
+  issues: ImportIssue[];
+  seconds: number;
+}
+
+/**
+ * The columns of a staging table. Sources fill one (from JS rows, or in bulk inside the engine)
+ * and `ingestStaged` validates and stores it; this is the one way observations enter the store.
+ */
+export const STAGING_COLUMNS = [
+  ['_row', 'BIGINT'],
+  ['region', 'VARCHAR'],
+  ['period', 'VARCHAR'],
+  ['variable', 'VARCHAR'],
+  ['categories', 'VARCHAR'],
+  ['value_text', 'VARCHAR'],
+  ['value_number', 'DOUBLE'],
+  ['status', 'VARCHAR'],
+] as const;
+
+const MAX_LISTED_ISSUES = 50;
+
+/** Validates and stores rows a source produced in JS (StatLine pages, XLSX, GeoJSON). Atomic. */
+export async function ingest(
+  store: Store,
+  request: IngestRequest,
+  rows: Iterable<StagedRow> | AsyncIterable<StagedRow>,
+): Promise<ImportReport> {
+  return ingestStaged(store, request, async (tx, table) => {
+    await tx.run(createStagingSql(table));
+    let batch: SqlValue[][] = [];
+    for await (const r of rows) {
+      const text = typeof r.value === 'string' ? r.value : null;
+      const number = typeof r.value === 'number' ? r.value : null;
+      batch.push([r.row, r.region, r.period, r.variable, r.categories ?? '', text, number, r.status ?? null]);
+      if (batch.length >= 50_000) {
+        await tx.append(table, batch);
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await tx.append(table, batch);
+  });
+}
+
+/** SQL that creates an empty staging table. */
+export function createStagingSql(table: string): string {
+  return `CREATE TEMP TABLE ${table} (${STAGING_COLUMNS.map(([n, t]) => `${n} ${t}`).join(', ')})`;
+}
+
+/**
+ * Validates the staging table `fill` creates (returning the variables when only the data names
+ * them) and, if it passes, stores it, all in one
+ * transaction: the import lands whole (minus at most maxRejects invalid rows) or changes nothing.
+ */
+export async function ingestStaged(
+  store: Store,
+  request: IngestRequest,
+  fill: (tx: Store, table: string) => Promise<StageResult | void>,
+): Promise<ImportReport> {
+  const started = Date.now();
+  const dataset = datasetMetaSchema.parse(request.dataset);
+  let variables = request.variables.map((v) => variableMetaSchema.parse(v));
+  const columns: SourceColumns = {
+    region: request.columns?.region ?? 'region',
+    period: request.columns?.period ?? 'period',
+    variable: request.columns?.variable ?? 'variable',
+    value: request.columns?.value ?? 'value',
+  };
+  const file = request.sourceName;
+  const table = `udc_stage_${process.pid}_${Math.floor(Math.random() * 1e9)}`;
+  const checked = `${table}_checked`;
+  const rejected = new RejectedImport();
+
+  try {
+    return await store.transaction(async (tx) => {
+      try {
+        // A source that learns its variables only from the data (long form) names them now.
+        const staged = (await fill(tx, table)) ?? {};
+        if (staged.variables) variables = staged.variables.map((v) => variableMetaSchema.parse(v));
+        const issues: ImportIssue[] = [...(staged.issues ?? [])];
+        const unreadable = staged.unreadableRows ?? 0;
+        const rowsRead = (await count(tx, `SELECT count(*) AS n FROM ${table}`)) + unreadable;
+        if (rowsRead === 0) {
+          issues.push({
+            file,
+            message: 'the file has no data rows',
+            expected: 'at least one row of observations',
+          });
+          throw rejected.with(report(0, 0, 0, issues));
+        }
+
+        await mapRegions(tx, table, file, columns, issues);
+        await mapPeriods(tx, table, file, columns, issues);
+        const decimal = await decideDecimal(tx, table, file, columns, request, issues);
+        await tx.run(`CREATE TEMP TABLE ${table}_variable (key VARCHAR)`);
+        await tx.append(
+          `${table}_variable`,
+          variables.map((v) => [v.key]),
+        );
+
+        // One pass that types every row and names what is wrong with it.
+        await tx.run(`CREATE TEMP TABLE ${checked} AS
+          SELECT s._row, rm.code AS region, pm.code AS period, s.variable, coalesce(s.categories, '') AS categories,
+                 CASE WHEN s.value_number IS NOT NULL THEN s.value_number
+                      WHEN ${specialStatusSql('s.value_text')} IS NOT NULL THEN NULL
+                      ELSE ${numberCheckSql('s.value_text', decimal).value} END AS value,
+                 CASE WHEN s.value_number IS NOT NULL THEN coalesce(s.status, 'final')
+                      ELSE coalesce(${specialStatusSql('s.value_text')}, s.status, 'final') END AS status,
+                 s.value_text,
+                 (rm.code IS NULL) AS bad_region,
+                 (pm.code IS NULL) AS bad_period,
+                 (vk.key IS NULL) AS bad_variable,
+                 (s.value_number IS NULL AND ${specialStatusSql('s.value_text')} IS NULL
+                    AND NOT coalesce(${numberCheckSql('s.value_text', decimal).valid}, false)) AS bad_value
+          FROM ${table} s
+          LEFT JOIN ${table}_region rm ON rm.raw = s.region
+          LEFT JOIN ${table}_period pm ON pm.raw = s.period
+          LEFT JOIN ${table}_variable vk ON vk.key = s.variable`);
+
+        await listVariableIssues(tx, checked, file, columns, variables, issues);
+        await listValueIssues(tx, checked, file, columns, decimal, issues);
+        await markDuplicates(tx, checked, file, columns, dataset.id, request.mode ?? 'replace', issues);
+
+        const rowsRejected =
+          unreadable +
+          (await count(
+            tx,
+            `SELECT count(*) AS n FROM ${checked} WHERE bad_region OR bad_period OR bad_variable OR bad_value OR bad_duplicate`,
+          ));
+        const maxRejects = request.maxRejects ?? 0;
+        if (rowsRejected > maxRejects) {
+          issues.push({
+            file,
+            message:
+              maxRejects === 0
+                ? `${rowsRejected} of ${rowsRead} rows are invalid; nothing was imported`
+                : `${rowsRejected} of ${rowsRead} rows are invalid, more than the ${maxRejects} allowed; nothing was imported`,
+          });
+          throw rejected.with(report(rowsRead, 0, rowsRejected, issues));
+        }
+
+        const version = await storeDataset(tx, dataset, variables, request.dimensionCodes ?? []);
+        await storePeriods(tx, table);
+        if ((request.mode ?? 'replace') === 'replace') {
+          await tx.run('DELETE FROM observation WHERE dataset = $1', [dataset.id]);
+        }
+        const rowsStored = await tx.run(
+          `INSERT INTO observation (dataset, variable, region, period, categories, value, status)
+           SELECT $1, variable, region, period, categories, value, status FROM ${checked}
+           WHERE NOT (bad_region OR bad_period OR bad_variable OR bad_value OR bad_duplicate)`,
+          [dataset.id],
+        );
+        const result = report(rowsRead, rowsStored, rowsRejected, issues, version);
+        await tx.run(
+          `INSERT INTO import_run (id, dataset, source, started, finished, rows_read, rows_stored, rows_rejected, report)
+           VALUES (nextval('import_run_id'), $1, $2, to_timestamp($3), current_timestamp, $4, $5, $6, $7)`,
+          [
+            dataset.id,
+            file,
+            started / 1000,
+            rowsRead,
+            rowsStored,
+            rowsRejected,
+            JSON.stringify(issues.slice(0, 20)),
+          ],
+        );
+        await dropStaging(tx, table);
+        return result;
+      } catch (error) {
+        await dropStaging(tx, table).catch(() => undefined);
+        throw error;
+      }
+    });
+  } catch (error) {
+    if (error instanceof RejectedImport && error.report) return error.report;
+    throw error;
+  }
+
+  function report(
+    rowsRead: number,
+    rowsStored: number,
+    rowsRejected: number,
+    issues: ImportIssue[],
+    version = 0,
+  ): ImportReport {
+    return {
+      dataset: dataset.id,
+      source: file,
+      rowsRead,
+      rowsStored,
+      rowsRejected,
+      outcome: version > 0 ? 'stored' : 'rejected',
+      version,
+      issues,
+      seconds: (Date.now() - started) / 1000,
+    };
+  }
+}
+
+/** Thrown inside the transaction to roll it back while carrying the report out. */
+class RejectedImport extends Error {
+  report: ImportReport | undefined;
+  constructor() {
+    super('import rejected');
+  }
+  with(report: ImportReport): this {
+    this.report = report;
+    return this;
+  }
+}
+
+async function count(tx: Store, sql: string, params?: SqlValue[]): Promise<number> {
+  return Number((await tx.one<{ n: number }>(sql, params))?.n ?? 0);
+}
+
+async function dropStaging(tx: Store, table: string): Promise<void> {
+  for (const suffix of ['', '_region', '_period', '_variable', '_checked']) {
+    await tx.run(`DROP TABLE IF EXISTS ${table}${suffix}`);
+  }
+}
+
+interface KeyMapping<T> {
+  /** The staging column and the source column it came from. */
+  column: 'region' | 'period';
+  source: string | undefined;
+  parse: (text: string) => Result<T>;
+  row: (raw: string | null, value: T) => SqlValue[];
+  /** The mapping table's columns after (raw VARCHAR). */
+  columns: string;
+  missing: string;
+  expected: string;
+}
+
+/**
+ * Parses each distinct region or period text once (there are few, however many rows) and stores
+ * raw -> canonical in a mapping table the checking query joins; unparsable texts become issues.
+ */
+async function mapKeys<T>(tx: Store, table: string, file: string, issues: ImportIssue[], m: KeyMapping<T>) {
+  const distinct = await tx.all<{ raw: string | null; first: number; n: number }>(
+    `SELECT ${m.column} AS raw, min(_row) AS first, count(*) AS n FROM ${table} GROUP BY ${m.column} ORDER BY first`,
+  );
+  const mapped: SqlValue[][] = [];
+  for (const { raw, first, n } of distinct) {
+    const parsed = m.parse(raw ?? '');
+    if (parsed.ok) mapped.push(m.row(raw, parsed.value));
+    else
+      listIssue(issues, {
+        file,
+        row: first,
+        column: m.source,
+        value: raw ?? '',
+        message: `${raw === null || raw.trim() === '' ? m.missing : parsed.error}${more(n)}`,
+        expected: m.expected,
+      });
+  }
+  await tx.run(`CREATE TEMP TABLE ${table}_${m.column} (raw VARCHAR, ${m.columns})`);
+  await tx.append(`${table}_${m.column}`, mapped);
+}
+
+function mapRegions(tx: Store, table: string, file: string, columns: SourceColumns, issues: ImportIssue[]) {
+  return mapKeys(tx, table, file, issues, {
+    column: 'region',
+    source: columns.region,
+    parse: parseRegionCode,
+    row: (raw, region) => [raw, region.code],
+    columns: 'code VARCHAR',
+    missing: 'missing region code',
+    expected: 'a CBS region code such as GM0014, WK001400, BU00140000, PV20 or NL01',
+  });
+}
+
+/** Keeps the parsed dates too, for the period table. */
+function mapPeriods(tx: Store, table: string, file: string, columns: SourceColumns, issues: ImportIssue[]) {
+  return mapKeys(tx, table, file, issues, {
+    column: 'period',
+    source: columns.period,
+    parse: parsePeriod,
+    row: periodRow,
+    columns: 'code VARCHAR, kind VARCHAR, year INTEGER, start_date DATE, end_date DATE',
+    missing: 'missing period',
+    expected: 'a CBS period code such as 2023JJ00, 2023KW01, 2023MM07 or an ISO date',
+  });
+}
+
+function periodRow(raw: string | null, p: Period): SqlValue[] {
+  return [raw, p.code, p.kind, p.year, p.start, p.end];
+}
+
+async function storePeriods(tx: Store, table: string): Promise<void> {
+  await tx.run(
+    `INSERT INTO period (code, kind, year, start_date, end_date)
+     SELECT DISTINCT code, kind, year, start_date, end_date FROM ${table}_period
+     WHERE code NOT IN (SELECT code FROM period)`,
+  );
+}
+
+/**
+ * Chooses the decimal separator of text values: the one the caller states, else the one the
+ * values prove (a separator followed by other than three digits), else the caller's hint.
+ * Evidence for both is an error: a file that mixes 1,5 and 1.5 cannot be read safely.
+ */
+async function decideDecimal(
+  tx: Store,
+  table: string,
+  file: string,
+  columns: SourceColumns,
+  request: IngestRequest,
+  issues: ImportIssue[],
+): Promise<DecimalSeparator> {
+  if (request.decimal) return request.decimal;
+  const commaEvidence = `regexp_full_match(trim(value_text), '[+-]?[0-9.]*,([0-9]{1,2}|[0-9]{4,})')`;
+  const pointEvidence = `regexp_full_match(trim(value_text), '[+-]?[0-9,]*\\.([0-9]{1,2}|[0-9]{4,})([eE][+-]?[0-9]+)?')`;
+  const evidence = await tx.one<{ comma: number; point: number; first_comma: number; first_point: number }>(
+    `SELECT count(*) FILTER (WHERE ${commaEvidence}) AS comma, count(*) FILTER (WHERE ${pointEvidence}) AS point,
+            min(_row) FILTER (WHERE ${commaEvidence}) AS first_comma, min(_row) FILTER (WHERE ${pointEvidence}) AS first_point
+     FROM ${table} WHERE value_text IS NOT NULL`,
+  );
+  const comma = Number(evidence?.comma ?? 0);
+  const point = Number(evidence?.point ?? 0);
+  if (comma > 0 && point > 0) {
+    const firstComma = Number(evidence?.first_comma);
+    const firstPoint = Number(evidence?.first_point);
+    const minority = comma <= point ? { row: firstComma, sep: 'comma' } : { row: firstPoint, sep: 'point' };
+    listIssue(issues, {
+      file,
+      row: minority.row,
+      column: columns.value,
+      message: `decimal comma and decimal point are mixed: ${comma} values use a comma (first in row ${firstComma}), ${point} use a point (first in row ${firstPoint})`,
+      expected: 'one decimal separator for the whole file (state it with --decimal , or --decimal .)',
+    });
+    // Validate against the majority so the minority rows are the ones reported.
+    return minority.sep === 'comma' ? '.' : ',';
+  }
+  if (comma > 0) return ',';
+  if (point > 0) return '.';
+  return request.decimalHint ?? '.';
+}
+
+async function listVariableIssues(
+  tx: Store,
+  checked: string,
+  file: string,
+  columns: SourceColumns,
+  variables: readonly VariableMeta[],
+  issues: ImportIssue[],
+) {
+  const unknown = await tx.all<{ variable: string | null; first: number; n: number }>(
+    `SELECT variable, min(_row) AS first, count(*) AS n FROM ${checked} WHERE bad_variable GROUP BY variable ORDER BY first LIMIT ${MAX_LISTED_ISSUES}`,
+  );
+  const known = variables.map((v) => v.key).join(', ');
+  for (const u of unknown) {
+    listIssue(issues, {
+      file,
+      row: u.first,
+      column: columns.variable,
+      value: u.variable ?? '',
+      message: `unknown variable "${u.variable ?? ''}"${more(u.n)}`,
+      expected: `one of the dataset's variables: ${known.length > 300 ? `${known.slice(0, 300)}...` : known}`,
+    });
+  }
+}
+
+async function listValueIssues(
+  tx: Store,
+  checked: string,
+  file: string,
+  columns: SourceColumns,
+  decimal: DecimalSeparator,
+  issues: ImportIssue[],
+) {
+  const bad = await tx.all<{ _row: number; value_text: string | null; variable: string }>(
+    `SELECT _row, value_text, variable FROM ${checked} WHERE bad_value ORDER BY _row LIMIT ${MAX_LISTED_ISSUES}`,
+  );
+  const example = decimal === ',' ? '1.234,5' : '1,234.5';
+  for (const b of bad) {
+    listIssue(issues, {
+      file,
+      row: b._row,
+      column: columns.value === 'value' ? b.variable : columns.value,
+      value: b.value_text ?? '',
+      message: `"${truncate(b.value_text ?? '')}" is not a number`,
+      expected: `a number written with a decimal ${decimal === ',' ? 'comma' : 'point'} (such as ${example}) or a CBS special value (. x - ?)`,
+    });
+  }
+}
+
+/** Flags every row that shares (region, period, variable, categories) with another row, or in append mode with stored data. */
+async function markDuplicates(
+  tx: Store,
+  checked: string,
+  file: string,
+  columns: SourceColumns,
+  dataset: string,
+  mode: 'replace' | 'append',
+  issues: ImportIssue[],
+) {
+  await tx.run(`ALTER TABLE ${checked} ADD COLUMN bad_duplicate BOOLEAN DEFAULT false`);
+  await tx.run(
+    `UPDATE ${checked} SET bad_duplicate = true FROM (
+       SELECT region, period, variable, categories FROM ${checked}
+       WHERE region IS NOT NULL AND period IS NOT NULL
+       GROUP BY ALL HAVING count(*) > 1) d
+     WHERE ${checked}.region = d.region AND ${checked}.period = d.period
+       AND ${checked}.variable = d.variable AND ${checked}.categories = d.categories`,
+  );
+  const duplicates = await tx.all<{
+    region: string;
+    period: string;
+    variable: string;
+    categories: string;
+    rows: number[];
+  }>(
+    `SELECT region, period, variable, categories, list(_row ORDER BY _row)[1:5] AS rows FROM ${checked}
+     WHERE bad_duplicate GROUP BY ALL ORDER BY min(_row) LIMIT ${MAX_LISTED_ISSUES}`,
+  );
+  for (const d of duplicates) {
+    listIssue(issues, {
+      file,
+      row: Number(d.rows[0]),
+      column: columns.region,
+      value: `${d.region} ${d.period} ${d.variable}${d.categories ? ` ${d.categories}` : ''}`,
+      message: `duplicate observation: rows ${d.rows.join(', ')} give ${d.variable} for ${d.region} in ${d.period}${d.categories ? ` (${d.categories})` : ''}`,
+      expected: 'one value per region, period and variable',
+    });
+  }
+  if (mode === 'append') {
+    await tx.run(
+      `UPDATE ${checked} SET bad_duplicate = true FROM observation o
+       WHERE o.dataset = $1 AND o.region = ${checked}.region AND o.period = ${checked}.period
+         AND o.variable = ${checked}.variable AND o.categories = ${checked}.categories`,
+      [dataset],
+    );
+    const clash = await tx.all<{ _row: number; region: string; period: string; variable: string }>(
+      `SELECT c._row, c.region, c.period, c.variable FROM ${checked} c JOIN observation o
+         ON o.dataset = $1 AND o.region = c.region AND o.period = c.period AND o.variable = c.variable AND o.categories = c.categories
+       ORDER BY c._row LIMIT ${MAX_LISTED_ISSUES}`,
+      [dataset],
+    );
+    for (const c of clash) {
+      listIssue(issues, {
+        file,
+        row: c._row,
+        column: columns.region,
+        message: `${c.variable} for ${c.region} in ${c.period} is already stored in dataset ${dataset}`,
+        expected: 'new observations only when appending (import without --append to replace the dataset)',
+      });
+    }
+  }
+}
+
+/** Registers (or updates) the dataset, its variables and dimension codes; returns the new version. */
+async function storeDataset(
+  tx: Store,
+  dataset: DatasetMeta,
+  variables: readonly VariableMeta[],
+  dimensionCodes: readonly DimensionCode[],
+): Promise<number> {
+  const previous = await tx.one<{ version: number }>('SELECT version FROM dataset WHERE id = $1', [
+    dataset.id,
+  ]);
+  const version = (previous?.version ?? 0) + 1;
+  await tx.run('DELETE FROM dataset WHERE id = $1', [dataset.id]);
+  await tx.run(
+    `INSERT INTO dataset (id, title, description, publisher, source, licence, modified, confidentiality, version, imported)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::TIMESTAMP, $8, $9, current_timestamp)`,
+    [
+      dataset.id,
+      dataset.title,
+      dataset.description ?? null,
+      dataset.publisher,
+      dataset.source,
+      dataset.licence,
+      dataset.modified ?? null,
+      dataset.confidentiality,
+      version,
+    ],
+  );
+  await tx.run('DELETE FROM variable WHERE dataset = $1', [dataset.id]);
+  await tx.append(
+    'variable',
+    variables.map((v) => [
+      dataset.id,
+      v.key,
+      v.title,
+      v.unit ?? null,
+      v.decimals ?? null,
+      v.aggregation,
+      v.denominator ?? null,
+      v.description ?? null,
+    ]),
+  );
+  await tx.run('DELETE FROM dimension_code WHERE dataset = $1', [dataset.id]);
+  await tx.append(
+    'dimension_code',
+    dimensionCodes.map((d) => [dataset.id, d.dimension, d.code, d.title, d.parent ?? null]),
+  );
+  return version;
+}
+
+function listIssue(issues: ImportIssue[], issue: ImportIssue): void {
+  if (issues.length < MAX_LISTED_ISSUES * 4) issues.push(issue);
+}
+
+function more(n: number): string {
+  return n > 1 ? ` (${n} rows)` : '';
+}
+
+function truncate(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

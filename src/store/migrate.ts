@@ -1,0 +1,44 @@
+import type { Store } from './store.js';
+import { foundation } from './migrations/0001_foundation.js';
+import { geometry } from './migrations/0003_geometry.js';
+
+/** One step of the schema. Versions are applied in order, each once, inside one transaction. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+}
+
+/** Every migration, in order. A capability adds its own file and one line here. */
+export const MIGRATIONS: readonly Migration[] = [foundation, geometry];
+
+/** Brings the store's schema up to the newest version; returns the versions it applied. */
+export async function migrate(
+  store: Store,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> {
+  await store.run(
+    `CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied TIMESTAMP NOT NULL DEFAULT current_timestamp)`,
+  );
+  const done = new Set(
+    (await store.all<{ version: number }>('SELECT version FROM schema_migration')).map((r) => r.version),
+  );
+  const applied: number[] = [];
+  for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (done.has(migration.version)) continue;
+    await store.transaction(async (tx) => {
+      for (const statement of migration.statements) await tx.run(statement);
+      await tx.run('INSERT INTO schema_migration (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+    });
+    applied.push(migration.version);
+  }
+  return applied;
+}
+
+/** The newest schema version this build knows. */
+export function latestVersion(migrations: readonly Migration[] = MIGRATIONS): number {
+  return Math.max(0, ...migrations.map((m) => m.version));
+}
