@@ -154,7 +154,10 @@ export async function ingestStaged(
   const rejected = new RejectedImport();
 
   try {
-    return await store.transaction(async (tx) => {
+    // Staging and checking run on temporary tables outside any transaction (the engine reads
+    // them much faster so); only the final writes are one transaction. A rejected import
+    // therefore never touches a stored table.
+    return await store.session(async (tx) => {
       try {
         // A source that learns its variables only from the data (long form) names them now.
         const staged = (await fill(tx, table)) ?? {};
@@ -173,42 +176,38 @@ export async function ingestStaged(
 
         await mapRegions(tx, table, file, columns, issues);
         await mapPeriods(tx, table, file, columns, issues);
-        const decimal = await decideDecimal(tx, table, file, columns, request, issues);
+        const decimal = await decideDecimal(tx, table, request);
         await tx.run(`CREATE TEMP TABLE ${table}_variable (key VARCHAR)`);
         await tx.append(
           `${table}_variable`,
           variables.map((v) => [v.key]),
         );
+        const clean = unreadable === 0 && issues.length === 0;
+        if (clean && (request.maxRejects ?? 0) === 0) {
+          const stored = await storeIfValid(tx, table, decimal, rowsRead);
+          if (stored) return stored;
+        }
+        await tx.run(`CREATE TEMP TABLE ${checked} AS ${checkSelect(table, decimal)}`);
 
-        // One pass that types every row and names what is wrong with it.
-        await tx.run(`CREATE TEMP TABLE ${checked} AS
-          SELECT s._row, rm.code AS region, pm.code AS period, s.variable, coalesce(s.categories, '') AS categories,
-                 CASE WHEN s.value_number IS NOT NULL THEN s.value_number
-                      WHEN ${specialStatusSql('s.value_text')} IS NOT NULL THEN NULL
-                      ELSE ${numberCheckSql('s.value_text', decimal).value} END AS value,
-                 CASE WHEN s.value_number IS NOT NULL THEN coalesce(s.status, 'final')
-                      ELSE coalesce(${specialStatusSql('s.value_text')}, s.status, 'final') END AS status,
-                 s.value_text,
-                 (rm.code IS NULL) AS bad_region,
-                 (pm.code IS NULL) AS bad_period,
-                 (vk.key IS NULL) AS bad_variable,
-                 (s.value_number IS NULL AND ${specialStatusSql('s.value_text')} IS NULL
-                    AND NOT coalesce(${numberCheckSql('s.value_text', decimal).valid}, false)) AS bad_value
-          FROM ${table} s
-          LEFT JOIN ${table}_region rm ON rm.raw = s.region
-          LEFT JOIN ${table}_period pm ON pm.raw = s.period
-          LEFT JOIN ${table}_variable vk ON vk.key = s.variable`);
-
+        const bad = await tx.one<{ value: number; any: number }>(
+          `SELECT count(*) FILTER (WHERE bad_value) AS value,
+                  count(*) FILTER (WHERE bad_region OR bad_period OR bad_variable OR bad_value) AS any FROM ${checked}`,
+        );
+        if (Number(bad?.value ?? 0) > 0 && !request.decimal)
+          await reportMixedDecimals(tx, table, file, columns, issues);
         await listVariableIssues(tx, checked, file, columns, variables, issues);
         await listValueIssues(tx, checked, file, columns, decimal, issues);
-        await markDuplicates(tx, checked, file, columns, dataset.id, request.mode ?? 'replace', issues);
+        const duplicates = await markDuplicates(
+          tx,
+          checked,
+          file,
+          columns,
+          dataset.id,
+          request.mode ?? 'replace',
+          issues,
+        );
 
-        const rowsRejected =
-          unreadable +
-          (await count(
-            tx,
-            `SELECT count(*) AS n FROM ${checked} WHERE bad_region OR bad_period OR bad_variable OR bad_value OR bad_duplicate`,
-          ));
+        const rowsRejected = unreadable + Number(bad?.any ?? 0) + duplicates;
         const maxRejects = request.maxRejects ?? 0;
         if (rowsRejected > maxRejects) {
           issues.push({
@@ -221,41 +220,87 @@ export async function ingestStaged(
           throw rejected.with(report(rowsRead, 0, rowsRejected, issues));
         }
 
-        const version = await storeDataset(tx, dataset, variables, request.dimensionCodes ?? []);
-        await storePeriods(tx, table);
-        if ((request.mode ?? 'replace') === 'replace') {
-          await tx.run('DELETE FROM observation WHERE dataset = $1', [dataset.id]);
-        }
-        const rowsStored = await tx.run(
-          `INSERT INTO observation (dataset, variable, region, period, categories, value, status)
-           SELECT $1, variable, region, period, categories, value, status FROM ${checked}
-           WHERE NOT (bad_region OR bad_period OR bad_variable OR bad_value OR bad_duplicate)`,
-          [dataset.id],
-        );
-        const result = report(rowsRead, rowsStored, rowsRejected, issues, version);
-        await tx.run(
-          `INSERT INTO import_run (id, dataset, source, started, finished, rows_read, rows_stored, rows_rejected, report)
-           VALUES (nextval('import_run_id'), $1, $2, to_timestamp($3), current_timestamp, $4, $5, $6, $7)`,
-          [
-            dataset.id,
-            file,
-            started / 1000,
-            rowsRead,
-            rowsStored,
-            rowsRejected,
-            JSON.stringify(issues.slice(0, 20)),
-          ],
-        );
-        await dropStaging(tx, table);
-        return result;
-      } catch (error) {
+        const valid =
+          rowsRejected === 0
+            ? ''
+            : 'WHERE NOT (bad_region OR bad_period OR bad_variable OR bad_value OR bad_duplicate)';
+        return await tx.transaction(async (w) => {
+          const rowsStored = await write(w, `SELECT * FROM ${checked} ${valid}`);
+          return finish(w, rowsRead, rowsStored, rowsRejected, issues);
+        });
+      } finally {
         await dropStaging(tx, table).catch(() => undefined);
-        throw error;
       }
     });
   } catch (error) {
     if (error instanceof RejectedImport && error.report) return error.report;
     throw error;
+  }
+
+  /**
+   * The common case, a file without a single error, in one pass: store every row straight from
+   * the checking query, then prove nothing was invalid (every row stored) or repeated (distinct
+   * keys across the dataset). Any doubt rolls back and leaves the diagnosis to the full check.
+   */
+  async function storeIfValid(tx: Store, table: string, decimal: DecimalSeparator, rowsRead: number) {
+    try {
+      return await tx.transaction(async (w) => {
+        const rowsStored = await write(
+          w,
+          `SELECT * FROM (${checkSelect(table, decimal)}) WHERE NOT (bad_region OR bad_period OR bad_variable OR bad_value)`,
+        );
+        if (rowsStored !== rowsRead) throw new NotClean();
+        const keys = await w.one<{ n: number; d: number }>(
+          `SELECT count(*) AS n, count(DISTINCT hash(region, period, variable, categories)) AS d FROM observation WHERE dataset = $1`,
+          [dataset.id],
+        );
+        if (Number(keys?.n) !== Number(keys?.d)) throw new NotClean();
+        return finish(w, rowsRead, rowsStored, 0, []);
+      });
+    } catch (error) {
+      if (error instanceof NotClean) return undefined;
+      throw error;
+    }
+  }
+
+  /** Writes the dataset, its variables and periods and the checked rows; returns rows stored. */
+  async function write(w: Store, rows: string): Promise<number> {
+    await storeDataset(w, dataset, variables, request.dimensionCodes ?? []);
+    await storePeriods(w, table);
+    if ((request.mode ?? 'replace') === 'replace') {
+      await w.run('DELETE FROM observation WHERE dataset = $1', [dataset.id]);
+    }
+    return w.run(
+      `INSERT INTO observation (dataset, variable, region, period, categories, value, status)
+       SELECT $1, variable, region, period, categories, value, status FROM (${rows})`,
+      [dataset.id],
+    );
+  }
+
+  async function finish(
+    w: Store,
+    rowsRead: number,
+    rowsStored: number,
+    rowsRejected: number,
+    issues: ImportIssue[],
+  ) {
+    const version = Number(
+      (await w.one<{ version: number }>('SELECT version FROM dataset WHERE id = $1', [dataset.id]))?.version,
+    );
+    await w.run(
+      `INSERT INTO import_run (id, dataset, source, started, finished, rows_read, rows_stored, rows_rejected, report)
+       VALUES (nextval('import_run_id'), $1, $2, to_timestamp($3), current_timestamp, $4, $5, $6, $7)`,
+      [
+        dataset.id,
+        file,
+        started / 1000,
+        rowsRead,
+        rowsStored,
+        rowsRejected,
+        JSON.stringify(issues.slice(0, 20)),
+      ],
+    );
+    return report(rowsRead, rowsStored, rowsRejected, issues, version);
   }
 
   function report(
@@ -291,12 +336,41 @@ class RejectedImport extends Error {
   }
 }
 
+/**
+ * One pass that types every row and names what is wrong with it. The trimmed text and its
+ * special-value status are computed once in the inner query, not per use.
+ */
+function checkSelect(table: string, decimal: DecimalSeparator): string {
+  const number = numberCheckSql('s.t', decimal, true);
+  return `SELECT s._row, rm.code AS region, pm.code AS period, s.variable, coalesce(s.categories, '') AS categories,
+           CASE WHEN s.value_number IS NOT NULL THEN s.value_number
+                WHEN s.special IS NOT NULL THEN NULL
+                ELSE ${number.value} END AS value,
+           CASE WHEN s.value_number IS NOT NULL THEN coalesce(s.status, 'final')
+                ELSE coalesce(s.special, s.status, 'final') END AS status,
+           s.value_text,
+           (rm.code IS NULL) AS bad_region,
+           (pm.code IS NULL) AS bad_period,
+           (vk.key IS NULL) AS bad_variable,
+           (s.value_number IS NULL AND s.special IS NULL AND NOT coalesce(${number.valid}, false)) AS bad_value,
+           false AS bad_duplicate
+    FROM (SELECT *, ${specialStatusSql('t', true)} AS special FROM (SELECT *, trim(value_text) AS t FROM ${table})) s
+    LEFT JOIN ${table}_region rm ON rm.raw = s.region
+    LEFT JOIN ${table}_period pm ON pm.raw = s.period
+    LEFT JOIN ${table}_variable vk ON vk.key = s.variable`;
+}
+
+/** Thrown inside the one-pass store to roll it back when the data needs the full check. */
+class NotClean extends Error {}
+
 async function count(tx: Store, sql: string, params?: SqlValue[]): Promise<number> {
   return Number((await tx.one<{ n: number }>(sql, params))?.n ?? 0);
 }
 
 async function dropStaging(tx: Store, table: string): Promise<void> {
-  for (const suffix of ['', '_region', '_period', '_variable', '_checked']) {
+  // A bulk source may stage as a view over its raw table; drop it before what it reads.
+  await tx.run(`DROP VIEW IF EXISTS ${table}`);
+  for (const suffix of ['', '_region', '_period', '_variable', '_checked', '_raw', '_vmap']) {
     await tx.run(`DROP TABLE IF EXISTS ${table}${suffix}`);
   }
 }
@@ -376,46 +450,54 @@ async function storePeriods(tx: Store, table: string): Promise<void> {
   );
 }
 
+const COMMA_EVIDENCE = `regexp_full_match(trim(value_text), '[+-]?[0-9.]*,([0-9]{1,2}|[0-9]{4,})')`;
+const POINT_EVIDENCE = `regexp_full_match(trim(value_text), '[+-]?[0-9,]*\\.([0-9]{1,2}|[0-9]{4,})([eE][+-]?[0-9]+)?')`;
+const DECIMAL_SAMPLE = 100_000;
+
 /**
  * Chooses the decimal separator of text values: the one the caller states, else the one the
- * values prove (a separator followed by other than three digits), else the caller's hint.
- * Evidence for both is an error: a file that mixes 1,5 and 1.5 cannot be read safely.
+ * first values prove (a separator followed by other than three digits), else the caller's hint.
+ * Values that prove the other separator later in the file fail the number check, and
+ * reportMixedDecimals then says why.
  */
-async function decideDecimal(
+async function decideDecimal(tx: Store, table: string, request: IngestRequest): Promise<DecimalSeparator> {
+  if (request.decimal) return request.decimal;
+  const evidence = await tx.one<{ comma: number; point: number }>(
+    `SELECT count(*) FILTER (WHERE ${COMMA_EVIDENCE}) AS comma, count(*) FILTER (WHERE ${POINT_EVIDENCE}) AS point
+     FROM (SELECT value_text FROM ${table} WHERE value_text IS NOT NULL LIMIT ${DECIMAL_SAMPLE})`,
+  );
+  const comma = Number(evidence?.comma ?? 0);
+  const point = Number(evidence?.point ?? 0);
+  // With both in the sample, the majority is read and the minority rows are the ones reported.
+  if (comma > 0 || point > 0) return comma > point ? ',' : '.';
+  return request.decimalHint ?? '.';
+}
+
+/** When numbers failed to read: if the file mixes 1,5 and 1.5 it cannot be read safely, and says so. */
+async function reportMixedDecimals(
   tx: Store,
   table: string,
   file: string,
   columns: SourceColumns,
-  request: IngestRequest,
   issues: ImportIssue[],
-): Promise<DecimalSeparator> {
-  if (request.decimal) return request.decimal;
-  const commaEvidence = `regexp_full_match(trim(value_text), '[+-]?[0-9.]*,([0-9]{1,2}|[0-9]{4,})')`;
-  const pointEvidence = `regexp_full_match(trim(value_text), '[+-]?[0-9,]*\\.([0-9]{1,2}|[0-9]{4,})([eE][+-]?[0-9]+)?')`;
+) {
   const evidence = await tx.one<{ comma: number; point: number; first_comma: number; first_point: number }>(
-    `SELECT count(*) FILTER (WHERE ${commaEvidence}) AS comma, count(*) FILTER (WHERE ${pointEvidence}) AS point,
-            min(_row) FILTER (WHERE ${commaEvidence}) AS first_comma, min(_row) FILTER (WHERE ${pointEvidence}) AS first_point
+    `SELECT count(*) FILTER (WHERE ${COMMA_EVIDENCE}) AS comma, count(*) FILTER (WHERE ${POINT_EVIDENCE}) AS point,
+            min(_row) FILTER (WHERE ${COMMA_EVIDENCE}) AS first_comma, min(_row) FILTER (WHERE ${POINT_EVIDENCE}) AS first_point
      FROM ${table} WHERE value_text IS NOT NULL`,
   );
   const comma = Number(evidence?.comma ?? 0);
   const point = Number(evidence?.point ?? 0);
-  if (comma > 0 && point > 0) {
-    const firstComma = Number(evidence?.first_comma);
-    const firstPoint = Number(evidence?.first_point);
-    const minority = comma <= point ? { row: firstComma, sep: 'comma' } : { row: firstPoint, sep: 'point' };
-    listIssue(issues, {
-      file,
-      row: minority.row,
-      column: columns.value,
-      message: `decimal comma and decimal point are mixed: ${comma} values use a comma (first in row ${firstComma}), ${point} use a point (first in row ${firstPoint})`,
-      expected: 'one decimal separator for the whole file (state it with --decimal , or --decimal .)',
-    });
-    // Validate against the majority so the minority rows are the ones reported.
-    return minority.sep === 'comma' ? '.' : ',';
-  }
-  if (comma > 0) return ',';
-  if (point > 0) return '.';
-  return request.decimalHint ?? '.';
+  if (comma === 0 || point === 0) return;
+  const firstComma = Number(evidence?.first_comma);
+  const firstPoint = Number(evidence?.first_point);
+  listIssue(issues, {
+    file,
+    row: comma <= point ? firstComma : firstPoint,
+    column: columns.value,
+    message: `decimal comma and decimal point are mixed: ${comma} values use a comma (first in row ${firstComma}), ${point} use a point (first in row ${firstPoint})`,
+    expected: 'one decimal separator for the whole file (state it with --decimal , or --decimal .)',
+  });
 }
 
 async function listVariableIssues(
@@ -466,7 +548,11 @@ async function listValueIssues(
   }
 }
 
-/** Flags every row that shares (region, period, variable, categories) with another row, or in append mode with stored data. */
+/**
+ * Flags every row that shares (region, period, variable, categories) with another row, or in
+ * append mode with stored data; returns how many rows it flagged. The common case, no
+ * duplicates, costs one aggregate.
+ */
 async function markDuplicates(
   tx: Store,
   checked: string,
@@ -475,35 +561,48 @@ async function markDuplicates(
   dataset: string,
   mode: 'replace' | 'append',
   issues: ImportIssue[],
-) {
-  await tx.run(`ALTER TABLE ${checked} ADD COLUMN bad_duplicate BOOLEAN DEFAULT false`);
-  await tx.run(
-    `UPDATE ${checked} SET bad_duplicate = true FROM (
-       SELECT region, period, variable, categories FROM ${checked}
-       WHERE region IS NOT NULL AND period IS NOT NULL
-       GROUP BY ALL HAVING count(*) > 1) d
-     WHERE ${checked}.region = d.region AND ${checked}.period = d.period
-       AND ${checked}.variable = d.variable AND ${checked}.categories = d.categories`,
+): Promise<number> {
+  const key = 'region, period, variable, categories';
+  // Distinct hashes prove distinct keys; only when hashes repeat is the exact (slower) check run.
+  const hashes = await tx.one<{ n: number; d: number }>(
+    `SELECT count(*) AS n, count(DISTINCT hash(${key})) AS d FROM ${checked} WHERE region IS NOT NULL AND period IS NOT NULL`,
   );
-  const duplicates = await tx.all<{
-    region: string;
-    period: string;
-    variable: string;
-    categories: string;
-    rows: number[];
-  }>(
-    `SELECT region, period, variable, categories, list(_row ORDER BY _row)[1:5] AS rows FROM ${checked}
-     WHERE bad_duplicate GROUP BY ALL ORDER BY min(_row) LIMIT ${MAX_LISTED_ISSUES}`,
-  );
-  for (const d of duplicates) {
-    listIssue(issues, {
-      file,
-      row: Number(d.rows[0]),
-      column: columns.region,
-      value: `${d.region} ${d.period} ${d.variable}${d.categories ? ` ${d.categories}` : ''}`,
-      message: `duplicate observation: rows ${d.rows.join(', ')} give ${d.variable} for ${d.region} in ${d.period}${d.categories ? ` (${d.categories})` : ''}`,
-      expected: 'one value per region, period and variable',
-    });
+  const repeated =
+    Number(hashes?.n ?? 0) === Number(hashes?.d ?? 0)
+      ? 0
+      : await count(
+          tx,
+          `SELECT count(*) AS n FROM (SELECT ${key} FROM ${checked} WHERE region IS NOT NULL AND period IS NOT NULL GROUP BY ALL HAVING count(*) > 1)`,
+        );
+  if (repeated > 0) {
+    await tx.run(
+      `UPDATE ${checked} SET bad_duplicate = true FROM (
+         SELECT ${key} FROM ${checked}
+         WHERE region IS NOT NULL AND period IS NOT NULL
+         GROUP BY ALL HAVING count(*) > 1) d
+       WHERE ${checked}.region = d.region AND ${checked}.period = d.period
+         AND ${checked}.variable = d.variable AND ${checked}.categories = d.categories`,
+    );
+    const duplicates = await tx.all<{
+      region: string;
+      period: string;
+      variable: string;
+      categories: string;
+      rows: number[];
+    }>(
+      `SELECT ${key}, list(_row ORDER BY _row)[1:5] AS rows FROM ${checked}
+       WHERE bad_duplicate GROUP BY ALL ORDER BY min(_row) LIMIT ${MAX_LISTED_ISSUES}`,
+    );
+    for (const d of duplicates) {
+      listIssue(issues, {
+        file,
+        row: Number(d.rows[0]),
+        column: columns.region,
+        value: `${d.region} ${d.period} ${d.variable}${d.categories ? ` ${d.categories}` : ''}`,
+        message: `duplicate observation: rows ${d.rows.join(', ')} give ${d.variable} for ${d.region} in ${d.period}${d.categories ? ` (${d.categories})` : ''}`,
+        expected: 'one value per region, period and variable',
+      });
+    }
   }
   if (mode === 'append') {
     await tx.run(
@@ -528,6 +627,12 @@ async function markDuplicates(
       });
     }
   }
+  if (repeated === 0 && mode !== 'append') return 0;
+  // Rows also invalid for another reason are counted there already.
+  return count(
+    tx,
+    `SELECT count(*) AS n FROM ${checked} WHERE bad_duplicate AND NOT (bad_region OR bad_period OR bad_variable OR bad_value)`,
+  );
 }
 
 /** Registers (or updates) the dataset, its variables and dimension codes; returns the new version. */

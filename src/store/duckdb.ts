@@ -55,17 +55,13 @@ class DuckDBStore implements Store {
   }
 
   async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
-    return this.withConnection(async (c) => {
-      await c.run('BEGIN TRANSACTION');
-      try {
-        const result = await work(new ConnectionStore(c, this.path, this.readOnly));
-        await c.run('COMMIT');
-        return result;
-      } catch (error) {
-        await c.run('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
-    });
+    return this.withConnection((c) =>
+      new ConnectionStore(c, this.path, this.readOnly, false).transaction(work),
+    );
+  }
+
+  async session<T>(work: (session: Store) => Promise<T>): Promise<T> {
+    return this.withConnection((c) => work(new ConnectionStore(c, this.path, this.readOnly, false)));
   }
 
   async append(table: string, rows: Iterable<readonly SqlValue[]>): Promise<number> {
@@ -99,13 +95,14 @@ class DuckDBStore implements Store {
   }
 }
 
-/** A store bound to one connection inside a transaction; nested transactions join the outer one. */
+/** A store bound to one connection; a transaction inside a transaction joins the outer one. */
 class ConnectionStore implements Store {
   readonly dialect = duckdbDialect;
   constructor(
     private readonly connection: DuckDBConnection,
     readonly path: string,
     readonly readOnly: boolean,
+    private readonly inTransaction: boolean,
   ) {}
   all<T extends Row = Row>(sql: string, params?: SqlParams): Promise<T[]> {
     return readAll<T>(this.connection, sql, params);
@@ -116,7 +113,19 @@ class ConnectionStore implements Store {
   run(sql: string, params?: SqlParams): Promise<number> {
     return runOn(this.connection, sql, params);
   }
-  transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: Store) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return work(this);
+    await this.connection.run('BEGIN TRANSACTION');
+    try {
+      const result = await work(new ConnectionStore(this.connection, this.path, this.readOnly, true));
+      await this.connection.run('COMMIT');
+      return result;
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+  session<T>(work: (session: Store) => Promise<T>): Promise<T> {
     return work(this);
   }
   append(table: string, rows: Iterable<readonly SqlValue[]>): Promise<number> {

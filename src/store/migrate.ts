@@ -1,6 +1,7 @@
 import type { Store } from './store.js';
 import { foundation } from './migrations/0001_foundation.js';
 import { geometry } from './migrations/0003_geometry.js';
+import { statline } from './migrations/0004_statline.js';
 
 /** One step of the schema. Versions are applied in order, each once, inside one transaction. */
 export interface Migration {
@@ -10,7 +11,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. A capability adds its own file and one line here. */
-export const MIGRATIONS: readonly Migration[] = [foundation, geometry];
+export const MIGRATIONS: readonly Migration[] = [foundation, geometry, statline];
 
 /** Brings the store's schema up to the newest version; returns the versions it applied. */
 export async function migrate(

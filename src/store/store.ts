@@ -20,6 +20,11 @@ export interface Store {
   run(sql: string, params?: SqlParams): Promise<number>;
   /** Runs `work` in one transaction: all of it lands, or (on any error) none of it. */
   transaction<T>(work: (tx: Store) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` on one connection of its own, outside a transaction: for temporary tables a
+   * bulk job builds and checks before it writes in one short `transaction` on that connection.
+   */
+  session<T>(work: (session: Store) => Promise<T>): Promise<T>;
   /** Appends rows, in the table's column order, as fast as the engine allows. Returns the count. */
   append(table: string, rows: Iterable<readonly SqlValue[]>): Promise<number>;
   /** Releases the database. */

@@ -81,11 +81,13 @@ export async function stageCsv(
   const columnOf = (h: string) => index.get(h)!;
   const headerOf = new Map(csv.header.map((h, i) => [`c${i}`, h]));
   // Rows are numbered as lines; lines the reader rejected were not staged, so later rows shift.
-  const result = await stageFromRaw(tx, table, raw, plan, mapping, columnOf, firstDataLine);
+  const result = await stageFromRaw(tx, table, raw, plan, mapping, columnOf, firstDataLine, {
+    asView: bad.length === 0,
+  });
   for (const b of bad.slice(0, 1000)) {
     await tx.run(`UPDATE ${table} SET _row = _row + 1 WHERE _row >= $1`, [b.line]);
   }
-  await tx.run(`DROP TABLE ${raw}`);
+  if (bad.length > 0) await tx.run(`DROP TABLE ${raw}`);
   await tx.run(`DROP TABLE IF EXISTS ${rejects}`);
   await tx.run(`DROP TABLE IF EXISTS ${rejects}_scan`);
   const issues: ImportIssue[] = bad.slice(0, 50).map((b) => ({

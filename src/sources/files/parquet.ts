@@ -38,7 +38,7 @@ export async function stageParquet(
   const numeric = new Set(
     described.filter((d) => NUMERIC.test(d.column_type)).map((d) => safe.get(d.column_name)!),
   );
-  const result = await stageFromRaw(tx, table, renamed, plan, mapping, (h) => safe.get(h)!, 1, numeric);
+  const result = await stageFromRaw(tx, table, renamed, plan, mapping, (h) => safe.get(h)!, 1, { numeric });
   await tx.run(`DROP TABLE ${renamed}`);
   return result;
 }

@@ -9,7 +9,7 @@ import type { Mapping } from './mapping.js';
  * Fills the staging table from a raw table the engine read in bulk (CSV, Parquet), without
  * moving rows through JS. `columnOf` maps a source header to the raw table's column;
  * `numeric` lists raw columns that are already typed numbers; `firstRow` is the source row
- * number of the raw table's first row.
+ * number of the raw table's first row. `asView` stages as a view (when rows need no renumbering).
  */
 export async function stageFromRaw(
   tx: Store,
@@ -19,50 +19,59 @@ export async function stageFromRaw(
   mapping: Mapping,
   columnOf: (header: string) => string,
   firstRow: number,
-  numeric: ReadonlySet<string> = new Set(),
+  options: { numeric?: ReadonlySet<string>; asView?: boolean } = {},
 ): Promise<StageResult> {
-  await tx.run(createStagingSql(table));
+  const numeric = options.numeric ?? new Set<string>();
   // Rows a transaction adds get row ids from a large offset, not from 0; they are consecutive.
   const base = (await tx.one<{ base: number | null }>(`SELECT min(rowid) AS base FROM ${raw}`))?.base ?? 0;
-  const rowExpr = `r.rowid - ${base} + ${firstRow}`;
-  const region = `${plan.regionPrefix ? `${tx.dialect.literal(plan.regionPrefix)} || ` : ''}trim(CAST(${ident(columnOf(plan.region))} AS VARCHAR))`;
+  const row = `r.rowid - ${base} + ${firstRow} AS _row`;
+  const region = `${plan.regionPrefix ? `${tx.dialect.literal(plan.regionPrefix)} || ` : ''}trim(CAST(r.${ident(columnOf(plan.region))} AS VARCHAR)) AS region`;
   const period =
     'column' in plan.period
-      ? `CAST(${ident(columnOf(plan.period.column))} AS VARCHAR)`
-      : tx.dialect.literal(plan.period.value);
+      ? `CAST(r.${ident(columnOf(plan.period.column))} AS VARCHAR) AS period`
+      : `${tx.dialect.literal(plan.period.value)} AS period`;
   const value = (header: string) => {
-    const c = ident(columnOf(header));
+    const c = `r.${ident(columnOf(header))}`;
     return numeric.has(columnOf(header))
-      ? `NULL, CAST(${c} AS DOUBLE)`
-      : `CAST(${c} AS VARCHAR), NULL::DOUBLE`;
+      ? `NULL::VARCHAR AS value_text, CAST(${c} AS DOUBLE) AS value_number`
+      : `CAST(${c} AS VARCHAR) AS value_text, NULL::DOUBLE AS value_number`;
   };
+  const selects: string[] = [];
+  let variables: VariableMeta[];
 
   if (plan.long) {
+    const source = `CAST(r.${ident(columnOf(plan.long.variable))} AS VARCHAR)`;
     const texts = (
-      await tx.all<{ v: string | null }>(
-        `SELECT DISTINCT CAST(${ident(columnOf(plan.long.variable))} AS VARCHAR) AS v FROM ${raw} ORDER BY 1`,
-      )
+      await tx.all<{ v: string | null }>(`SELECT DISTINCT ${source} AS v FROM ${raw} r ORDER BY 1`)
     ).map((r) => r.v ?? '');
-    const variables = variablesForLong(texts, mapping);
+    const found = variablesForLong(texts, mapping);
     await tx.run(`CREATE TEMP TABLE ${table}_vmap (udc_text VARCHAR, udc_key VARCHAR)`);
     await tx.append(
       `${table}_vmap`,
-      variables.map((v) => [v.text, v.variable.key]),
+      found.map((v) => [v.text, v.variable.key]),
     );
-    await tx.run(
-      `INSERT INTO ${table} SELECT ${rowExpr}, ${region}, ${period}, coalesce(m.udc_key, CAST(r.${ident(columnOf(plan.long.variable))} AS VARCHAR)), '', ${value(plan.long.value)}, NULL
-       FROM ${raw} r LEFT JOIN ${table}_vmap m ON m.udc_text = CAST(r.${ident(columnOf(plan.long.variable))} AS VARCHAR)`,
+    selects.push(
+      `SELECT ${row}, ${region}, ${period}, coalesce(m.udc_key, ${source}) AS variable, '' AS categories, ${value(plan.long.value)}, NULL::VARCHAR AS status
+       FROM ${raw} r LEFT JOIN ${table}_vmap m ON m.udc_text = ${source}`,
     );
-    await tx.run(`DROP TABLE ${table}_vmap`);
-    return { variables: dedupe(variables.map((v) => v.variable)) };
+    variables = dedupe(found.map((v) => v.variable));
+  } else {
+    for (const { column, variable } of plan.wide ?? []) {
+      selects.push(
+        `SELECT ${row}, ${region}, ${period}, ${tx.dialect.literal(variable.key)} AS variable, '' AS categories, ${value(column)}, NULL::VARCHAR AS status FROM ${raw} r`,
+      );
+    }
+    variables = (plan.wide ?? []).map((w) => w.variable);
   }
 
-  for (const { column, variable } of plan.wide ?? []) {
-    await tx.run(
-      `INSERT INTO ${table} SELECT ${rowExpr}, ${region}, ${period}, ${tx.dialect.literal(variable.key)}, '', ${value(column)}, NULL FROM ${raw} r`,
-    );
+  if (options.asView) {
+    // Reading the raw table through a view saves writing every value a second time.
+    await tx.run(`CREATE TEMP VIEW ${table} AS ${selects.join(' UNION ALL ')}`);
+  } else {
+    await tx.run(createStagingSql(table));
+    for (const select of selects) await tx.run(`INSERT INTO ${table} ${select}`);
   }
-  return { variables: (plan.wide ?? []).map((w) => w.variable) };
+  return { variables };
 }
 
 function dedupe(variables: VariableMeta[]): VariableMeta[] {
