@@ -1,5 +1,6 @@
 import type { Store } from './store.js';
 import { foundation } from './migrations/0001_foundation.js';
+import { regions } from './migrations/0002_regions.js';
 import { geometry } from './migrations/0003_geometry.js';
 import { statline } from './migrations/0004_statline.js';
 
@@ -11,7 +12,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. A capability adds its own file and one line here. */
-export const MIGRATIONS: readonly Migration[] = [foundation, geometry, statline];
+export const MIGRATIONS: readonly Migration[] = [foundation, regions, geometry, statline];
 
 /** Brings the store's schema up to the newest version; returns the versions it applied. */
 export async function migrate(

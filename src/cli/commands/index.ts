@@ -4,8 +4,18 @@ import { importCommand } from './import.js';
 import { datasetsCommand } from './datasets.js';
 import { sqlCommand } from './sql.js';
 import { serveCommand } from './serve.js';
+import { regionsCommand } from './regions.js';
+import { statlineCommand } from './statline.js';
 
 /** Every top-level command, in the order `udc --help` lists them. A capability adds one line here. */
 export function commands(): Command[] {
-  return [initCommand(), importCommand(), datasetsCommand(), sqlCommand(), serveCommand()];
+  return [
+    initCommand(),
+    importCommand(),
+    datasetsCommand(),
+    sqlCommand(),
+    regionsCommand(),
+    serveCommand(),
+    statlineCommand(),
+  ];
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { loadDemoData } from '../../demo/load.js';
+import { ensureRegister } from '../../regions/index.js';
 import { defaultDatabasePath, latestVersion } from '../../store/index.js';
 import { useStore, withStoreOptions, type StoreOptions } from '../context.js';
 
@@ -14,6 +15,8 @@ export function initCommand(): Command {
       process.stdout.write(
         `Database ${defaultDatabasePath(options)} is at schema version ${latestVersion()}.\n`,
       );
+      if (await ensureRegister(store))
+        process.stdout.write('Built the region register from the bundled CBS code lists.\n');
       if (options.demo) {
         await loadDemoData(store, (r) =>
           process.stdout.write(

@@ -350,7 +350,7 @@ async function writeCsv(
   if (!out.write(chunk)) await once(out, 'drain');
 }
 
-function parseYear(text: string): number {
+export function parseYear(text: string): number {
   const year = Number(text);
   if (!Number.isInteger(year) || year < 1800 || year > 2200)
     throw new CliError(`--year ${text}: expected a calendar year such as 2023`, EXIT.usage);

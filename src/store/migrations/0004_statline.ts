@@ -15,6 +15,7 @@ export const statline: Migration = {
        base_url VARCHAR NOT NULL,
        filter VARCHAR NOT NULL DEFAULT '',
        select_list VARCHAR NOT NULL DEFAULT '',
+       typed BOOLEAN NOT NULL DEFAULT false,
        modified VARCHAR NOT NULL,
        observations BIGINT NOT NULL,
        imported TIMESTAMP NOT NULL

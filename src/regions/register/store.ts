@@ -1,0 +1,251 @@
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { Store } from '../../store/index.js';
+import { gemeenteCrosswalk, identityCrosswalk, type Crosswalk, type Transfer } from '../crosswalk.js';
+import { buildRegister, type Register } from './build.js';
+import { readCustomRegions, type CustomRegion } from './custom.js';
+import { readRegisterSources } from './sources.js';
+
+/** Bump when the register's construction changes, so stores rebuild it. */
+export const REGISTER_VERSION = 1;
+
+/** The data center whose custom regions the default register includes. */
+export const DEFAULT_DATACENTER_DIR = join(import.meta.dirname, '../../../datacenters/groningen');
+
+/** Builds the register into the store unless this version is there already. Atomic. */
+export async function ensureRegister(store: Store, datacenterDir = DEFAULT_DATACENTER_DIR): Promise<boolean> {
+  const built = await store.one<{ version: number }>(
+    'SELECT max(version) AS version FROM region_register_build',
+  );
+  if (Number(built?.version ?? 0) >= REGISTER_VERSION) return false;
+  const customFile = join(datacenterDir, 'regions.yaml');
+  const custom: CustomRegion[] = existsSync(customFile) ? await readCustomRegions(customFile) : [];
+  await writeRegister(store, buildRegister(await readRegisterSources(), custom));
+  return true;
+}
+
+/** Replaces the stored register with `register`, in one transaction. */
+export async function writeRegister(store: Store, register: Register): Promise<void> {
+  await store.transaction(async (tx) => {
+    for (const table of ['region', 'region_year', 'region_parent', 'region_change', 'region_population']) {
+      await tx.run(`DELETE FROM ${table}`);
+    }
+    await tx.append(
+      'region',
+      register.regions.map((r) => [r.code, r.name, r.level, r.validFrom, r.validTo, r.source]),
+    );
+    await tx.append(
+      'region_year',
+      dedupe(register.years, (r) => `${r.year}:${r.code}`).map((r) => [r.year, r.code, r.name, r.level]),
+    );
+    await tx.append(
+      'region_parent',
+      dedupe(register.parents, (p) => `${p.year}:${p.code}:${p.classification}:${p.parent}`).map((p) => [
+        p.year,
+        p.code,
+        p.classification,
+        p.parent,
+        p.basis,
+      ]),
+    );
+    const events = new Map(register.events.map((e) => [`${e.date}:${e.from}:${e.to}`, e.event]));
+    await tx.append(
+      'region_change',
+      register.transfers.map((t) => [
+        t.date,
+        events.get(`${t.date}:${t.from}:${t.to}`) ?? 'Wijziging',
+        t.from,
+        t.to,
+        t.dissolved,
+        t.hectare ?? null,
+        t.woningen ?? null,
+        t.inwoners ?? null,
+      ]),
+    );
+    await tx.append(
+      'region_population',
+      register.population.map((p) => [p.year, p.code, p.inhabitants, 'CBS 37230ned']),
+    );
+    await tx.run(
+      `INSERT INTO region_register_build (built, version, summary) VALUES (current_timestamp, $1, $2)`,
+      [REGISTER_VERSION, JSON.stringify({ regions: register.regions.length, years: register.years.length })],
+    );
+  });
+}
+
+function dedupe<T>(rows: readonly T[], key: (row: T) => string): T[] {
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    const k = key(r);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export interface RegionInYear extends Record<string, unknown> {
+  code: string;
+  name: string;
+  level: string;
+  year: number;
+}
+
+/** Years the register has for a level. */
+export async function registerYears(store: Store, level: string): Promise<number[]> {
+  const rows = await store.all<{ year: number }>(
+    'SELECT DISTINCT year FROM region_year WHERE level = $1 ORDER BY year',
+    [level],
+  );
+  return rows.map((r) => r.year);
+}
+
+/** Regions of a year, optionally of one level and inside one parent (any classification). */
+export async function listRegions(
+  store: Store,
+  query: { year: number; level?: string; parent?: string },
+): Promise<RegionInYear[]> {
+  const years = await store.one<{ n: number }>('SELECT count(*) AS n FROM region_year WHERE year = $1', [
+    query.year,
+  ]);
+  if (Number(years?.n ?? 0) === 0) {
+    const all = await store.all<{ year: number }>('SELECT DISTINCT year FROM region_year ORDER BY year');
+    throw new RegisterError(
+      `no region register for ${query.year}: the register covers ${all.length ? `${all[0]!.year}..${all.at(-1)!.year}` : 'no years (run `udc init`)'}`,
+    );
+  }
+  const params: (string | number)[] = [query.year];
+  let where = 'y.year = $1';
+  if (query.level) {
+    params.push(query.level);
+    where += ` AND y.level = $${params.length}`;
+  }
+  if (query.parent) {
+    params.push(query.parent);
+    where += ` AND y.code IN (SELECT code FROM region_parent WHERE year = y.year AND parent = $${params.length})`;
+  }
+  return store.all<RegionInYear>(
+    `SELECT y.code, y.name, y.level, y.year FROM region_year y WHERE ${where} ORDER BY y.code`,
+    params,
+  );
+}
+
+export class RegisterError extends Error {}
+
+/** One region in one year with its parents and children; an error naming the code when unknown. */
+export async function showRegion(store: Store, code: string, year: number) {
+  const region = await store.one<{ code: string; name: string; level: string }>(
+    'SELECT code, name, level FROM region_year WHERE code = $1 AND year = $2',
+    [code, year],
+  );
+  if (!region) {
+    const known = await store.all<{ year: number }>(
+      'SELECT year FROM region_year WHERE code = $1 ORDER BY year',
+      [code],
+    );
+    throw new RegisterError(
+      known.length === 0
+        ? `unknown region code ${code}: it is in no year of the register`
+        : `region ${code} is not in the ${year} register; it is in ${summariseYears(known.map((k) => k.year))}`,
+    );
+  }
+  const parents = await store.all<{
+    classification: string;
+    parent: string;
+    name: string | null;
+    basis: string;
+  }>(
+    `SELECT p.classification, p.parent, y.name, p.basis FROM region_parent p
+     LEFT JOIN region_year y ON y.code = p.parent AND y.year = p.year
+     WHERE p.code = $1 AND p.year = $2 ORDER BY p.classification, p.parent`,
+    [code, year],
+  );
+  const children = await store.all<{ code: string; name: string; level: string }>(
+    `SELECT y.code, y.name, y.level FROM region_parent p JOIN region_year y ON y.code = p.code AND y.year = p.year
+     WHERE p.parent = $1 AND p.year = $2 ORDER BY y.code`,
+    [code, year],
+  );
+  const validity = await store.one<{ valid_from: string | null; valid_to: string | null; source: string }>(
+    'SELECT valid_from, valid_to, source FROM region WHERE code = $1',
+    [code],
+  );
+  return { ...region, year, ...validity, parents, children };
+}
+
+/** Years as ranges: 1995-2018, 2020. */
+export function summariseYears(years: readonly number[]): string {
+  const ranges: string[] = [];
+  let start = years[0];
+  for (let i = 0; i < years.length; i++) {
+    const y = years[i]!;
+    if (years[i + 1] !== y + 1) {
+      ranges.push(start === y ? `${y}` : `${start}-${y}`);
+      start = years[i + 1];
+    }
+  }
+  return ranges.join(', ');
+}
+
+/**
+ * The crosswalk between two years of a level. Gemeenten: from CBS's change history. Wijken and
+ * buurten: identity in the same year; otherwise from boundaries of both years (area overlap).
+ */
+export async function loadCrosswalk(
+  store: Store,
+  level: string,
+  fromYear: number,
+  toYear: number,
+): Promise<Crosswalk> {
+  const years = await registerYears(store, level);
+  for (const y of [fromYear, toYear]) {
+    if (!years.includes(y)) {
+      throw new RegisterError(
+        `no ${level} register for ${y}: the register has ${level} for ${years.length ? summariseYears(years) : 'no years'}`,
+      );
+    }
+  }
+  if (level === 'gemeente') {
+    const codes = new Map<number, string[]>();
+    for (const r of await store.all<{ year: number; code: string }>(
+      "SELECT year, code FROM region_year WHERE level = 'gemeente' ORDER BY year, code",
+    )) {
+      const list = codes.get(r.year) ?? [];
+      list.push(r.code);
+      codes.set(r.year, list);
+    }
+    const transfers = await store.all<Transfer & Record<string, unknown>>(
+      `SELECT strftime(date, '%Y-%m-%d') AS date, from_code AS "from", to_code AS "to", dissolved, inwoners, woningen, hectare
+       FROM region_change ORDER BY date`,
+    );
+    const population = new Map(
+      (
+        await store.all<{ year: number; code: string; inhabitants: number }>(
+          'SELECT year, code, inhabitants FROM region_population',
+        )
+      ).map((p) => [`${p.code}:${p.year}`, p.inhabitants]),
+    );
+    const built = gemeenteCrosswalk(
+      fromYear,
+      toYear,
+      (y) => codes.get(y) ?? [],
+      transfers.map((t) => ({
+        ...t,
+        inwoners: t.inwoners ?? undefined,
+        woningen: t.woningen ?? undefined,
+        hectare: t.hectare ?? undefined,
+      })),
+      (code, year) => population.get(`${code}:${year}`),
+    );
+    if (!built.ok) throw new RegisterError(built.error);
+    return built.value;
+  }
+  if (fromYear === toYear) {
+    const codes = await listRegions(store, { year: fromYear, level });
+    return identityCrosswalk(
+      level,
+      fromYear,
+      codes.map((c) => c.code),
+    );
+  }
+  const { overlapCrosswalk } = await import('./overlap.js');
+  return overlapCrosswalk(store, level, fromYear, toYear);
+}
