@@ -37,7 +37,7 @@ export async function importTable(
   options: StatlineImportOptions = {},
 ): Promise<StatlineImportResult> {
   const table = await client.table(id);
-  const query: ObservationQuery = { filter: options.filter, select: options.select };
+  const query: ObservationQuery = { filter: options.filter, select: options.select, typed: options.typed };
   const unknown = (options.select ?? []).filter((s) => !table.measures.some((m) => m.key === s));
   if (unknown.length > 0) {
     throw new Error(

@@ -6,7 +6,8 @@
 import type { Store } from '../../store/index.js';
 import type { StatlineClient } from './client.js';
 import { importTable, type StatlineImportOptions, type StatlineImportResult } from './import.js';
-import { readState, storedQuery } from './state.js';
+import { queryOf, readState, storedQuery } from './state.js';
+import type { ObservationQuery } from './query.js';
 
 /** What mirror did with one table. */
 export interface MirrorOutcome {
@@ -37,18 +38,23 @@ export async function mirror(
     try {
       const modified = await client.modified(table);
       const state = await readState(store, dataset);
-      const query = storedQuery(options);
+      // Without a query of its own, mirror repeats the query of the last import.
+      const asked =
+        options.filter !== undefined || options.select !== undefined || options.typed !== undefined;
+      const query: ObservationQuery = asked || !state ? options : queryOf(state);
+      const wanted = storedQuery(query);
       const same =
         state !== undefined &&
         state.modified === modified &&
         state.baseUrl === client.baseUrl &&
-        state.filter === query.filter &&
-        state.select === query.select;
+        state.filter === wanted.filter &&
+        state.select === wanted.select &&
+        state.typed === wanted.typed;
       if (same) {
         outcome = { table, dataset, outcome: 'unchanged', modified, previous: state.modified };
       } else {
         options.onStart?.(table);
-        const result = await importTable(store, client, table, { ...options, datasetId: dataset });
+        const result = await importTable(store, client, table, { ...options, ...query, datasetId: dataset });
         outcome = {
           table,
           dataset,

@@ -4,6 +4,8 @@ export interface ObservationQuery {
   filter?: string;
   /** Measures (v4 codes) or topics (v3 keys) to keep; all when absent. */
   select?: readonly string[];
+  /** v3 only: read TypedDataSet (numbers; symbols become null) instead of UntypedDataSet (text, symbols kept). */
+  typed?: boolean;
 }
 
 /** Builds a query string from OData options; `$` stays literal, values are percent-encoded. */
@@ -16,7 +18,11 @@ export function queryString(options: Record<string, string | number | undefined>
 
 /** A stable text of the query, used to name its cache folder and compared by mirror. */
 export function queryKey(query: ObservationQuery): string {
-  return JSON.stringify({ filter: query.filter ?? '', select: [...(query.select ?? [])].sort() });
+  return JSON.stringify({
+    filter: query.filter ?? '',
+    select: [...(query.select ?? [])].sort(),
+    typed: query.typed ?? false,
+  });
 }
 
 /** Joins a base URL and a path without doubling or dropping the slash. */

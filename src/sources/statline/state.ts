@@ -14,6 +14,7 @@ export interface StatlineImportState {
   baseUrl: string;
   filter: string;
   select: string;
+  typed: boolean;
   modified: string;
   observations: number;
 }
@@ -27,10 +28,11 @@ export async function readState(store: Store, dataset: string): Promise<Statline
     base_url: string;
     filter: string;
     select_list: string;
+    typed: boolean;
     modified: string;
     observations: number;
   }>(
-    `SELECT s.dataset, s.table_id, s.api, s.base_url, s.filter, s.select_list, s.modified, s.observations
+    `SELECT s.dataset, s.table_id, s.api, s.base_url, s.filter, s.select_list, s.typed, s.modified, s.observations
      FROM statline_table s JOIN dataset d ON d.id = s.dataset WHERE s.dataset = $1`,
     [dataset],
   );
@@ -42,6 +44,7 @@ export async function readState(store: Store, dataset: string): Promise<Statline
     baseUrl: row.base_url,
     filter: row.filter,
     select: row.select_list,
+    typed: Boolean(row.typed),
     modified: row.modified,
     observations: Number(row.observations),
   };
@@ -52,8 +55,8 @@ export async function writeState(store: Store, state: StatlineImportState): Prom
   await store.transaction(async (tx) => {
     await tx.run('DELETE FROM statline_table WHERE dataset = $1', [state.dataset]);
     await tx.run(
-      `INSERT INTO statline_table (dataset, table_id, api, base_url, filter, select_list, modified, observations, imported)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, current_timestamp)`,
+      `INSERT INTO statline_table (dataset, table_id, api, base_url, filter, select_list, typed, modified, observations, imported)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, current_timestamp)`,
       [
         state.dataset,
         state.tableId,
@@ -61,6 +64,7 @@ export async function writeState(store: Store, state: StatlineImportState): Prom
         state.baseUrl,
         state.filter,
         state.select,
+        state.typed,
         state.modified,
         state.observations,
       ],
@@ -69,6 +73,19 @@ export async function writeState(store: Store, state: StatlineImportState): Prom
 }
 
 /** The query as stored in statline_table. */
-export function storedQuery(query: ObservationQuery): { filter: string; select: string } {
-  return { filter: query.filter ?? '', select: [...(query.select ?? [])].sort().join(',') };
+export function storedQuery(query: ObservationQuery): { filter: string; select: string; typed: boolean } {
+  return {
+    filter: query.filter ?? '',
+    select: [...(query.select ?? [])].sort().join(','),
+    typed: query.typed ?? false,
+  };
+}
+
+/** The query a recorded import used. */
+export function queryOf(state: StatlineImportState): ObservationQuery {
+  return {
+    filter: state.filter || undefined,
+    select: state.select ? state.select.split(',') : undefined,
+    typed: state.typed,
+  };
 }

@@ -150,13 +150,8 @@ export async function fetchModifiedV3(base: string, id: string, http: HttpOption
  * The bulk feed URL of a table's observations (ODataFeed pages past 10,000 rows by itself).
  * Untyped keeps CBS's symbols (., x, -) that Typed turns into null.
  */
-export function feedUrlV3(
-  base: string,
-  table: TableMetadata,
-  query: ObservationQuery,
-  typed = false,
-): string {
-  return `${v3Urls(base, table.id).feed}/${typed ? 'TypedDataSet' : 'UntypedDataSet'}${queryString({
+export function feedUrlV3(base: string, table: TableMetadata, query: ObservationQuery): string {
+  return `${v3Urls(base, table.id).feed}/${query.typed ? 'TypedDataSet' : 'UntypedDataSet'}${queryString({
     $format: 'json',
     $filter: query.filter,
     $select: selectV3(table, query),
@@ -167,7 +162,7 @@ export function feedUrlV3(
 export function apiDataSetUrlV3(
   base: string,
   table: TableMetadata,
-  query: ObservationQuery & { typed?: boolean; top?: number; skip?: number },
+  query: ObservationQuery & { top?: number; skip?: number },
 ): string {
   return `${v3Urls(base, table.id).api}/${query.typed === false ? 'UntypedDataSet' : 'TypedDataSet'}${queryString(
     {
