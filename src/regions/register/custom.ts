@@ -33,7 +33,7 @@ export async function readCustomRegions(file: string): Promise<CustomRegion[]> {
   try {
     data = parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: ${(error as Error).message.split("\n")[0]}`, { cause: error });
+    throw new Error(`${file}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }
   const parsed = fileSchema.safeParse(data);
   if (!parsed.success) {
