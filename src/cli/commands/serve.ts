@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { startServer } from '../../api/server.js';
 import { loadDemoData } from '../../demo/load.js';
+import { ensureRegister } from '../../regions/index.js';
 import { defaultDatabasePath, openStore } from '../../store/index.js';
 import { withStoreOptions, type StoreOptions } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -21,6 +22,9 @@ export function serveCommand(): Command {
     const path = defaultDatabasePath(options);
     const fresh = !existsSync(path);
     const store = await openStore({ database: options.database, dataDir: options.dataDir });
+    // The register is built once per store (and again when its construction changes).
+    if (await ensureRegister(store))
+      process.stdout.write('Built the region register from the bundled CBS code lists.\n');
     if (fresh && options.demo) {
       process.stdout.write(`Creating ${path} with the bundled demo data...\n`);
       await loadDemoData(store, (r) =>
