@@ -1,6 +1,7 @@
 import {
   parsePeriod,
   parseRegionCode,
+  type DecimalSeparator,
   type ObservationStatus,
   type Period,
   type Result,
@@ -13,7 +14,7 @@ import {
   type DimensionCode,
   type VariableMeta,
 } from './metadata.js';
-import { numberCheckSql, specialStatusSql, type DecimalSeparator } from './numbers-sql.js';
+import { numberCheckSql, specialStatusSql } from './numbers-sql.js';
 
 /** One observation as a source delivers it, before validation. */
 export interface StagedRow {
@@ -131,8 +132,8 @@ export function createStagingSql(table: string): string {
 
 /**
  * Validates the staging table `fill` creates (returning the variables when only the data names
- * them) and, if it passes, stores it, all in one
- * transaction: the import lands whole (minus at most maxRejects invalid rows) or changes nothing.
+ * them) and, if it passes, stores it in one transaction: the import lands whole (minus at most
+ * maxRejects invalid rows) or changes nothing.
  */
 export async function ingestStaged(
   store: Store,
@@ -184,14 +185,14 @@ export async function ingestStaged(
         );
         const clean = unreadable === 0 && issues.length === 0;
         if (clean && (request.maxRejects ?? 0) === 0) {
-          const stored = await storeIfValid(tx, table, decimal, rowsRead);
+          const stored = await storeIfValid(tx, decimal, rowsRead);
           if (stored) return stored;
         }
         await tx.run(`CREATE TEMP TABLE ${checked} AS ${checkSelect(table, decimal)}`);
 
         const bad = await tx.one<{ value: number; any: number }>(
           `SELECT count(*) FILTER (WHERE bad_value) AS value,
-                  count(*) FILTER (WHERE bad_region OR bad_period OR bad_variable OR bad_value) AS any FROM ${checked}`,
+                  count(*) FILTER (WHERE ${INVALID}) AS any FROM ${checked}`,
         );
         if (Number(bad?.value ?? 0) > 0 && !request.decimal)
           await reportMixedDecimals(tx, table, file, columns, issues);
@@ -220,10 +221,7 @@ export async function ingestStaged(
           throw rejected.with(report(rowsRead, 0, rowsRejected, issues));
         }
 
-        const valid =
-          rowsRejected === 0
-            ? ''
-            : 'WHERE NOT (bad_region OR bad_period OR bad_variable OR bad_value OR bad_duplicate)';
+        const valid = rowsRejected === 0 ? '' : `WHERE NOT (${INVALID} OR bad_duplicate)`;
         return await tx.transaction(async (w) => {
           const rowsStored = await write(w, `SELECT * FROM ${checked} ${valid}`);
           return finish(w, rowsRead, rowsStored, rowsRejected, issues);
@@ -242,12 +240,12 @@ export async function ingestStaged(
    * the checking query, then prove nothing was invalid (every row stored) or repeated (distinct
    * keys across the dataset). Any doubt rolls back and leaves the diagnosis to the full check.
    */
-  async function storeIfValid(tx: Store, table: string, decimal: DecimalSeparator, rowsRead: number) {
+  async function storeIfValid(tx: Store, decimal: DecimalSeparator, rowsRead: number) {
     try {
       return await tx.transaction(async (w) => {
         const rowsStored = await write(
           w,
-          `SELECT * FROM (${checkSelect(table, decimal)}) WHERE NOT (bad_region OR bad_period OR bad_variable OR bad_value)`,
+          `SELECT * FROM (${checkSelect(table, decimal)}) WHERE NOT (${INVALID})`,
         );
         if (rowsStored !== rowsRead) throw new NotClean();
         const keys = await w.one<{ n: number; d: number }>(
@@ -336,6 +334,9 @@ class RejectedImport extends Error {
   }
 }
 
+/** A checked row is invalid for one of these reasons (duplicates are marked later, bad_duplicate). */
+const INVALID = 'bad_region OR bad_period OR bad_variable OR bad_value';
+
 /**
  * One pass that types every row and names what is wrong with it. The trimmed text and its
  * special-value status are computed once in the inner query, not per use.
@@ -367,10 +368,17 @@ async function count(tx: Store, sql: string, params?: SqlValue[]): Promise<numbe
   return Number((await tx.one<{ n: number }>(sql, params))?.n ?? 0);
 }
 
+/**
+ * Drops every temporary object of one import: they live on a pooled connection, so whatever is
+ * left stays in memory until the process ends. A bulk source may stage as a view over its raw
+ * table (the engine refuses DROP VIEW on a table, so the kind is looked up), dropped first.
+ */
 async function dropStaging(tx: Store, table: string): Promise<void> {
-  // A bulk source may stage as a view over its raw table; drop it before what it reads.
-  await tx.run(`DROP VIEW IF EXISTS ${table}`);
-  for (const suffix of ['', '_region', '_period', '_variable', '_checked', '_raw', '_vmap']) {
+  const view = await tx.one('SELECT 1 AS found FROM duckdb_views() WHERE temporary AND view_name = $1', [
+    table,
+  ]);
+  await tx.run(view ? `DROP VIEW ${table}` : `DROP TABLE IF EXISTS ${table}`);
+  for (const suffix of ['_region', '_period', '_variable', '_checked', '_raw', '_vmap']) {
     await tx.run(`DROP TABLE IF EXISTS ${table}${suffix}`);
   }
 }
@@ -629,10 +637,7 @@ async function markDuplicates(
   }
   if (repeated === 0 && mode !== 'append') return 0;
   // Rows also invalid for another reason are counted there already.
-  return count(
-    tx,
-    `SELECT count(*) AS n FROM ${checked} WHERE bad_duplicate AND NOT (bad_region OR bad_period OR bad_variable OR bad_value)`,
-  );
+  return count(tx, `SELECT count(*) AS n FROM ${checked} WHERE bad_duplicate AND NOT (${INVALID})`);
 }
 
 /** Registers (or updates) the dataset, its variables and dimension codes; returns the new version. */

@@ -87,6 +87,7 @@ export async function stageCsv(
   for (const b of bad.slice(0, 1000)) {
     await tx.run(`UPDATE ${table} SET _row = _row + 1 WHERE _row >= $1`, [b.line]);
   }
+  // A staging table holds its own copy: the raw table would only take memory from here on.
   if (bad.length > 0) await tx.run(`DROP TABLE ${raw}`);
   await tx.run(`DROP TABLE IF EXISTS ${rejects}`);
   await tx.run(`DROP TABLE IF EXISTS ${rejects}_scan`);

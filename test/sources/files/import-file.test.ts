@@ -187,6 +187,20 @@ describe('importing real files', () => {
   });
 });
 
+it('leaves no temporary tables or views behind on its connection, staged as a view or as a table', async () => {
+  await load(POPULATION_CSV);
+  await load(GEMEENTEN_2023_GEOJSON, {
+    dataset: { id: 'gemeenten', title: 'Gemeenten 2023' },
+    region: { column: 'gemeentecode' },
+    period: { value: '2023' },
+  });
+  const left = await store.one<{ tables: number; views: number }>(
+    `SELECT (SELECT count(*) FROM duckdb_tables() WHERE temporary) AS tables,
+            (SELECT count(*) FROM duckdb_views() WHERE temporary AND NOT internal) AS views`,
+  );
+  expect(left).toEqual({ tables: 0, views: 0 });
+});
+
 describe('bad input: a clear error and the store unchanged', () => {
   let before: Record<string, number>;
   beforeEach(async () => {
