@@ -81,11 +81,6 @@ export function parsePeriod(text: string): Result<Period> {
   return err(`"${trimmed}" is not a period code: ${EXPECTED}`);
 }
 
-/** Returns the whole-year (JJ00) period of a year; the year is not range-checked. */
-export function periodOfYear(year: number): Period {
-  return yearPeriod(year);
-}
-
 /** Orders periods by start date, then end date (then code, so sorting is deterministic). */
 export function comparePeriods(a: Period, b: Period): number {
   return compareText(a.start, b.start) || compareText(a.end, b.end) || compareText(a.code, b.code);

@@ -14,17 +14,6 @@ export type ObservationStatus =
   | 'unreliable'
   | 'not_applicable';
 
-export const OBSERVATION_STATUSES: readonly ObservationStatus[] = [
-  'final',
-  'provisional',
-  'revised_provisional',
-  'missing',
-  'secret',
-  'nil',
-  'unreliable',
-  'not_applicable',
-];
-
 /** How readers see each status, as StatLine writes it (nl) and in English. */
 export const STATUS_LABELS: Readonly<Record<ObservationStatus, { nl: string; en: string }>> = {
   final: { nl: 'definitief', en: 'final' },
@@ -86,9 +75,4 @@ export function statusFromCbs(status: string | null | undefined): ObservationSta
     default:
       return 'final';
   }
-}
-
-/** True when a status carries a number (final or (revised) provisional), false when it replaces one. */
-export function hasValue(status: ObservationStatus): boolean {
-  return status === 'final' || status === 'provisional' || status === 'revised_provisional';
 }

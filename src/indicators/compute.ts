@@ -49,25 +49,10 @@ export async function computeRatio(
              CASE WHEN n.status IN ('secret', 'missing') THEN n.status WHEN d.status IN ('secret', 'missing') THEN d.status
                   WHEN 'provisional' IN (n.status, d.status) THEN 'provisional' ELSE 'final' END AS status
       FROM num n FULL JOIN den d ON d.region = n.region AND d.period = n.period),
-    gemeente_from_wijk AS (
-      SELECT p.parent AS region, b.period, b.year, sum(b.num) AS num, sum(b.den) AS den,
-             CASE WHEN bool_or(b.status IN ('secret', 'missing')) THEN 'missing' WHEN bool_or(b.status = 'provisional') THEN 'provisional' ELSE 'final' END AS status
-      FROM base b JOIN region_parent p ON p.code = b.region AND p.year = b.year AND p.classification = 'gemeente'
-      WHERE b.region LIKE 'WK%' AND p.parent NOT IN (SELECT region FROM base WHERE year = b.year)
-      GROUP BY p.parent, b.period, b.year
-      HAVING count(*) = (SELECT count(*) FROM region_parent c WHERE c.parent = p.parent AND c.year = b.year
-                           AND c.classification = 'gemeente' AND c.code LIKE 'WK%')),
+    gemeente_from_wijk AS (${sumOfParts('base', "'WK'", "('gemeente')")}),
     gemeenten AS (
       SELECT * FROM base WHERE region LIKE 'GM%' UNION ALL SELECT * FROM gemeente_from_wijk),
-    upward AS (
-      SELECT p.parent AS region, g.period, g.year, sum(g.num) AS num, sum(g.den) AS den,
-             CASE WHEN bool_or(g.status IN ('secret', 'missing')) THEN 'missing' WHEN bool_or(g.status = 'provisional') THEN 'provisional' ELSE 'final' END AS status
-      FROM gemeenten g JOIN region_parent p ON p.code = g.region AND p.year = g.year AND p.classification IN (${UPWARD.map((u) => `'${u}'`).join(', ')})
-      WHERE p.parent NOT IN (SELECT region FROM base WHERE year = g.year)
-      GROUP BY p.parent, p.classification, g.period, g.year
-      -- Only a complete set of parts makes a whole: a provincie is not the sum of some of its gemeenten.
-      HAVING count(*) = (SELECT count(*) FROM region_parent c WHERE c.parent = p.parent AND c.year = g.year
-                           AND c.classification = p.classification AND c.code LIKE 'GM%')),
+    upward AS (${sumOfParts('gemeenten', "'GM'", `(${UPWARD.map((u) => `'${u}'`).join(', ')})`)}),
     everything AS (
       SELECT * FROM base UNION ALL SELECT * FROM gemeente_from_wijk UNION ALL SELECT * FROM upward)
     SELECT region, period, year,
@@ -76,6 +61,23 @@ export async function computeRatio(
                 WHEN num IS NULL OR den IS NULL THEN 'missing' ELSE status END AS status
     FROM everything ORDER BY region, year`;
   return store.all<IndicatorValue & Record<string, unknown>>(sql, params);
+}
+
+/**
+ * Numerator and denominator of each parent summed from its parts of one level (code prefix) in
+ * the same year, for parents the store has no published figures for. Only a complete set of
+ * parts makes a whole: a provincie is not the sum of the few of its gemeenten that have data.
+ */
+function sumOfParts(parts: string, prefix: string, classifications: string): string {
+  return `
+    SELECT p.parent AS region, x.period, x.year, sum(x.num) AS num, sum(x.den) AS den,
+           CASE WHEN bool_or(x.status IN ('secret', 'missing')) THEN 'missing'
+                WHEN bool_or(x.status = 'provisional') THEN 'provisional' ELSE 'final' END AS status
+    FROM ${parts} x JOIN region_parent p ON p.code = x.region AND p.year = x.year AND p.classification IN ${classifications}
+    WHERE starts_with(x.region, ${prefix}) AND p.parent NOT IN (SELECT region FROM base WHERE year = x.year)
+    GROUP BY p.parent, p.classification, x.period, x.year
+    HAVING count(*) = (SELECT count(*) FROM region_parent c WHERE c.parent = p.parent AND c.year = x.year
+                         AND c.classification = p.classification AND starts_with(c.code, ${prefix}))`;
 }
 
 /** The SELECT evaluating a formula per region and yearly period; parameters numbered from offset+1. */

@@ -33,9 +33,9 @@ export interface Transfer {
   to: string;
   /** True when `from` ceased to exist on `date`. */
   dissolved: boolean;
-  inwoners?: number | undefined;
-  woningen?: number | undefined;
-  hectare?: number | undefined;
+  inwoners?: number | null;
+  woningen?: number | null;
+  hectare?: number | null;
 }
 
 /** Inhabitants of a gemeente at the end of a year, when known. */
@@ -245,41 +245,6 @@ function backward(
       links.push({ from: later, to: m.part.from, weight: m.people / total, basis: 'inwoners', exact: false });
   }
   return ok({ level: 'gemeente', fromYear, toYear, links: sortLinks(links), unresolved });
-}
-
-/** Chains two crosswalks (a: year1 -> year2, b: year2 -> year3) into one (year1 -> year3). */
-export function composeCrosswalks(a: Crosswalk, b: Crosswalk): Crosswalk {
-  const next = groupBy(b.links, (l) => l.from);
-  const combined = new Map<string, CrosswalkLink>();
-  for (const first of a.links) {
-    for (const second of next.get(first.to) ?? []) {
-      const key = `${first.from}\u0000${second.to}`;
-      const before = combined.get(key);
-      const weight = first.weight * second.weight + (before?.weight ?? 0);
-      const basis =
-        first.basis === 'identity'
-          ? second.basis
-          : second.basis === 'identity'
-            ? first.basis
-            : first.exact
-              ? second.basis
-              : first.basis;
-      combined.set(key, {
-        from: first.from,
-        to: second.to,
-        weight,
-        basis,
-        exact: (before?.exact ?? true) && first.exact && second.exact,
-      });
-    }
-  }
-  return {
-    level: a.level,
-    fromYear: a.fromYear,
-    toYear: b.toYear,
-    links: sortLinks([...combined.values()]),
-    unresolved: [...a.unresolved, ...b.unresolved],
-  };
 }
 
 function sortLinks(links: CrosswalkLink[]): CrosswalkLink[] {

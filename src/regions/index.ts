@@ -5,11 +5,13 @@ export {
   ensureRegister,
   writeRegister,
   listRegions,
+  childrenByParent,
   showRegion,
   loadCrosswalk,
   registerYears,
   RegisterError,
   REGISTER_VERSION,
+  type RegionInYear,
 } from './register/store.js';
 export { buildRegister, FIRST_REGISTER_YEAR, LAST_REGISTER_YEAR, type Register } from './register/build.js';
 export { readRegisterSources, REGIONS_DIR } from './register/sources.js';

@@ -5,8 +5,6 @@
  */
 import type { DecimalSeparator } from '../core/index.js';
 
-export type { DecimalSeparator };
-
 /**
  * SQL giving the observation status of a CBS special value ('.', 'x', '-', '?', empty), else NULL.
  * `trimmed` says the expression is trimmed already (bulk checks trim once, not per test).

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   categoryKey,
-  detectDecimalSeparator,
   parseCategoryKey,
   parseNumber,
   specialValue,
@@ -51,19 +50,6 @@ describe('parseNumber', () => {
     ['12 345', ','],
   ] as const)('rejects "%s" with decimal "%s"', (text, decimal) => {
     expect(parseNumber(text, decimal).ok).toBe(false);
-  });
-});
-
-describe('detectDecimalSeparator', () => {
-  it('decides on the first unambiguous value and ignores integers and thousands groups', () => {
-    expect(detectDecimalSeparator(['12', '1.234', '3,5'])).toEqual({ ok: true, value: ',' });
-    expect(detectDecimalSeparator(['12', '1,234', '3.5'])).toEqual({ ok: true, value: '.' });
-    expect(detectDecimalSeparator(['12', '1.234'])).toEqual({ ok: true, value: undefined });
-  });
-
-  it('names both forms when they are mixed', () => {
-    const detected = detectDecimalSeparator(['3,5', '4.25']);
-    expect(detected).toEqual({ ok: false, error: expect.stringMatching(/"3,5".*"4\.25".*mixed/) });
   });
 });
 

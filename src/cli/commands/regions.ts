@@ -1,12 +1,14 @@
 import { Command } from 'commander';
 import { parseRegionCode } from '../../core/index.js';
 import {
+  childrenByParent,
   convertSeries,
   ensureRegister,
   listRegions,
   RegisterError,
   showRegion,
   LAST_REGISTER_YEAR,
+  type RegionInYear,
 } from '../../regions/index.js';
 import type { Store } from '../../store/index.js';
 import { useStore, withStoreOptions, type StoreOptions } from '../context.js';
@@ -93,7 +95,11 @@ function treeCommand(): Command {
     const depth = Number(options.depth);
     await withRegister(options, async (store) => {
       const root = await showRegion(store, checkedCode(code), year);
-      const tree = await subtree(store, root, year, Number.isInteger(depth) && depth > 0 ? depth : 3);
+      const tree = subtree(
+        await childrenByParent(store, year),
+        root,
+        Number.isInteger(depth) && depth > 0 ? depth : 3,
+      );
       if (options.json) return void process.stdout.write(`${json(tree)}\n`);
       const lines: string[] = [];
       const walk = (node: TreeNode, indent: string) => {
@@ -124,21 +130,20 @@ const CHILD_LEVEL: Record<string, string[]> = {
   wijk: ['buurt'],
 };
 
-async function subtree(
-  store: Store,
+function subtree(
+  children: ReadonlyMap<string, readonly RegionInYear[]>,
   node: { code: string; name: string; level: string },
-  year: number,
   depth: number,
-): Promise<TreeNode> {
+): TreeNode {
   const out: TreeNode = { code: node.code, name: node.name, level: node.level, children: [] };
   if (depth <= 0) return out;
-  let children = (await listRegions(store, { year, parent: node.code })).filter((c) =>
+  let below = (children.get(node.code) ?? []).filter((c) =>
     (CHILD_LEVEL[node.level] ?? []).includes(c.level),
   );
   // Under a provincie, gemeenten hang under their COROP when that level is shown.
-  if (node.level === 'provincie' && children.some((c) => c.level === 'corop'))
-    children = children.filter((c) => c.level === 'corop');
-  for (const child of children) out.children.push(await subtree(store, child, year, depth - 1));
+  if (node.level === 'provincie' && below.some((c) => c.level === 'corop'))
+    below = below.filter((c) => c.level === 'corop');
+  out.children = below.map((child) => subtree(children, child, depth - 1));
   return out;
 }
 

@@ -115,6 +115,12 @@ export function parseFormula(text: string, source = 'formula'): Expr {
       throw new FormulaError(`expected ${what}, found ${describe(t)}`, t.at, source);
   };
 
+  const expectName = (what: string): Extract<Token, { type: 'name' }> => {
+    const t = next();
+    if (t.type !== 'name') throw new FormulaError(`expected ${what}, found ${describe(t)}`, t.at, source);
+    return t;
+  };
+
   const binaryLevel = (ops: readonly string[], words: boolean, below: () => Expr) => (): Expr => {
     let left = below();
     for (;;) {
@@ -141,14 +147,7 @@ export function parseFormula(text: string, source = 'formula'): Expr {
       return inner;
     }
     if (t.type === 'op' && t.value === '@') {
-      const name = next();
-      if (name.type !== 'name')
-        throw new FormulaError(
-          `expected an indicator id after "@", found ${describe(name)}`,
-          name.at,
-          source,
-        );
-      return { kind: 'reference', indicator: name.value, at: t.at };
+      return { kind: 'reference', indicator: expectName('an indicator id after "@"').value, at: t.at };
     }
     if (t.type === 'name') {
       if (isOp('(')) return call(t.value, t.at);
@@ -160,13 +159,7 @@ export function parseFormula(text: string, source = 'formula'): Expr {
         );
       }
       next();
-      const variable = next();
-      if (variable.type !== 'name')
-        throw new FormulaError(
-          `expected a variable name after "${t.value}.", found ${describe(variable)}`,
-          variable.at,
-          source,
-        );
+      const variable = expectName(`a variable name after "${t.value}."`);
       return {
         kind: 'variable',
         dataset: t.value,
@@ -182,15 +175,13 @@ export function parseFormula(text: string, source = 'formula'): Expr {
     );
   };
 
-  // [Dimension=code, Dimension=code]; dataset ids and codes may hold dashes, so codes are read raw.
+  // [Dimension=code, Dimension=code]; a code with other characters (20-30) goes in backticks.
   const categories = (): Record<string, string> => {
     const result: Record<string, string> = {};
     if (!isOp('[')) return result;
     next();
     for (;;) {
-      const dim = next();
-      if (dim.type !== 'name')
-        throw new FormulaError(`expected a dimension name, found ${describe(dim)}`, dim.at, source);
+      const dim = expectName('a dimension name');
       expect('=', `"=" after dimension ${dim.value}`);
       const code = next();
       if (code.type !== 'name' && code.type !== 'number')

@@ -39,8 +39,8 @@ export interface Register {
   regions: RegionRow[];
   years: RegionYearRow[];
   parents: ParentRow[];
-  transfers: Transfer[];
-  events: { date: string; event: string; from: string; to: string }[];
+  /** CBS's transfers, each with the event it was part of (Opgeheven, Grenswijziging, ...). */
+  transfers: (Transfer & { event: string })[];
   population: PopulationRow[];
 }
 
@@ -78,7 +78,7 @@ export function buildRegister(sources: RegisterSources, custom: readonly CustomR
     }
   }
 
-  const transfers: Transfer[] = sources.changes
+  const transfers = sources.changes
     .filter(
       (c) =>
         (c.direction === 'overgegaan naar' || isCodeChange(c)) &&
@@ -86,6 +86,7 @@ export function buildRegister(sources: RegisterSources, custom: readonly CustomR
         c.subject !== c.other,
     )
     .map((c) => ({
+      event: c.event,
       date: c.date,
       from: c.subject,
       to: c.other,
@@ -94,9 +95,6 @@ export function buildRegister(sources: RegisterSources, custom: readonly CustomR
       woningen: c.woningen,
       hectare: c.hectare,
     }));
-  const events = sources.changes
-    .filter((c) => c.direction === 'overgegaan naar' || c.event === 'Ontstaan')
-    .map((c) => ({ date: c.date, event: c.event, from: c.subject, to: c.other }));
 
   const population = populationRows(
     sources,
@@ -179,7 +177,7 @@ export function buildRegister(sources: RegisterSources, custom: readonly CustomR
 
   addWijkenBuurten(sources, regions, years, parents);
   addCustomRegions(custom, regions, years, parents, codesOf, crosswalk);
-  return { regions, years, parents, transfers, events, population };
+  return { regions, years, parents, transfers, population };
 }
 
 // A new name under a new code ends the old code: everything goes over to the new one.
@@ -215,10 +213,8 @@ function coropOf(
   corop2015: ReadonlyMap<string, string>,
   crosswalk: (from: number, to: number) => Crosswalk,
 ): { code: string; basis: string } | undefined {
-  if (year === COROP_YEAR || (corop2015.has(code) && year > COROP_YEAR)) {
-    const known = corop2015.get(code);
-    if (known) return { code: known, basis: `CBS gebiedsindelingen ${COROP_YEAR}` };
-  }
+  const known = year >= COROP_YEAR ? corop2015.get(code) : undefined;
+  if (known) return { code: known, basis: `CBS gebiedsindelingen ${COROP_YEAR}` };
   // Other years: the COROP of the 2015 gemeenten the area consists of (or went into), when they agree.
   const links =
     year < COROP_YEAR

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Store } from '../../store/index.js';
 import { gemeenteCrosswalk, identityCrosswalk, type Crosswalk, type Transfer } from '../crosswalk.js';
 import { buildRegister, type Register } from './build.js';
@@ -10,7 +11,9 @@ import { readRegisterSources } from './sources.js';
 export const REGISTER_VERSION = 1;
 
 /** The data center whose custom regions the default register includes. */
-export const DEFAULT_DATACENTER_DIR = join(import.meta.dirname, '../../../datacenters/groningen');
+export const DEFAULT_DATACENTER_DIR = fileURLToPath(
+  new URL('../../../datacenters/groningen', import.meta.url),
+);
 
 /** Builds the register into the store unless this version is there already. Atomic. */
 export async function ensureRegister(store: Store, datacenterDir = DEFAULT_DATACENTER_DIR): Promise<boolean> {
@@ -48,12 +51,11 @@ export async function writeRegister(store: Store, register: Register): Promise<v
         p.basis,
       ]),
     );
-    const events = new Map(register.events.map((e) => [`${e.date}:${e.from}:${e.to}`, e.event]));
     await tx.append(
       'region_change',
       register.transfers.map((t) => [
         t.date,
-        events.get(`${t.date}:${t.from}:${t.to}`) ?? 'Wijziging',
+        t.event,
         t.from,
         t.to,
         t.dissolved,
@@ -171,6 +173,22 @@ export async function showRegion(store: Store, code: string, year: number) {
   return { ...region, year, ...validity, parents, children };
 }
 
+/** Every region of a year under each of its parents (any classification), in one query. */
+export async function childrenByParent(store: Store, year: number): Promise<Map<string, RegionInYear[]>> {
+  const rows = await store.all<RegionInYear & { parent: string }>(
+    `SELECT p.parent, y.code, y.name, y.level, y.year FROM region_parent p
+     JOIN region_year y ON y.code = p.code AND y.year = p.year WHERE p.year = $1 ORDER BY y.code`,
+    [year],
+  );
+  const children = new Map<string, RegionInYear[]>();
+  for (const { parent, ...child } of rows) {
+    const list = children.get(parent);
+    if (list) list.push(child);
+    else children.set(parent, [child]);
+  }
+  return children;
+}
+
 /** Years as ranges: 1995-2018, 2020. */
 export function summariseYears(years: readonly number[]): string {
   const ranges: string[] = [];
@@ -213,8 +231,7 @@ export async function loadCrosswalk(
       codes.set(r.year, list);
     }
     const transfers = await store.all<Transfer & Record<string, unknown>>(
-      `SELECT strftime(date, '%Y-%m-%d') AS date, from_code AS "from", to_code AS "to", dissolved, inwoners, woningen, hectare
-       FROM region_change ORDER BY date`,
+      `SELECT date, from_code AS "from", to_code AS "to", dissolved, inwoners, woningen, hectare FROM region_change ORDER BY date`,
     );
     const population = new Map(
       (
@@ -227,12 +244,7 @@ export async function loadCrosswalk(
       fromYear,
       toYear,
       (y) => codes.get(y) ?? [],
-      transfers.map((t) => ({
-        ...t,
-        inwoners: t.inwoners ?? undefined,
-        woningen: t.woningen ?? undefined,
-        hectare: t.hectare ?? undefined,
-      })),
+      transfers,
       (code, year) => population.get(`${code}:${year}`),
     );
     if (!built.ok) throw new RegisterError(built.error);

@@ -1,30 +1,21 @@
 // The whole path against the replay server: real recorded CBS payloads in, rows in DuckDB out.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StatlineClient, cacheRoot, importTable } from '../../../src/sources/statline/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { join } from 'node:path';
-import { ODATA_FIXTURES, file, startReplayServer, type ReplayServer } from '../../helpers/replay-server.js';
+import { ODATA_FIXTURES, file, type ReplayServer } from '../../helpers/replay-server.js';
+import { useReplayServerAndStore } from '../../helpers/replay-store.js';
 import {
   serve80072ned,
   serve80137ned,
   serve83599NED,
   serveCheckdecijfers,
 } from '../../helpers/statline-tables.js';
-import { temporaryStore } from '../../helpers/store.js';
 
 let server: ReplayServer;
 let store: Store;
 let dir: string;
-let dispose: () => Promise<void>;
-
-beforeEach(async () => {
-  server = await startReplayServer();
-  ({ store, dir, dispose } = await temporaryStore());
-});
-afterEach(async () => {
-  await server.close();
-  await dispose();
-});
+useReplayServerAndStore((world) => ({ server, store, dir } = world));
 
 const v3 = () =>
   new StatlineClient({ baseUrl: server.url, cacheDir: cacheRoot(dir), http: { backoffMs: 5 } });

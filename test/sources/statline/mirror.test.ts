@@ -1,28 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdir } from 'node:fs/promises';
 import { StatlineClient, cacheRoot, mirror } from '../../../src/sources/statline/index.js';
 import { foundation } from '../../../src/store/migrations/0001_foundation.js';
 import { geometry } from '../../../src/store/migrations/0003_geometry.js';
 import { statline } from '../../../src/store/migrations/0004_statline.js';
 import { migrate, openDuckDBStore, type Migration, type Store } from '../../../src/store/index.js';
-import { startReplayServer, type ReplayServer } from '../../helpers/replay-server.js';
+import { type ReplayServer } from '../../helpers/replay-server.js';
+import { useReplayServerAndStore } from '../../helpers/replay-store.js';
 import { serve83599NED, serveSynthetic, syntheticTable } from '../../helpers/statline-tables.js';
-import { temporaryStore } from '../../helpers/store.js';
 import { join } from 'node:path';
 
 let server: ReplayServer;
 let store: Store;
 let dir: string;
-let dispose: () => Promise<void>;
-
-beforeEach(async () => {
-  server = await startReplayServer();
-  ({ store, dir, dispose } = await temporaryStore());
-});
-afterEach(async () => {
-  await server.close();
-  await dispose();
-});
+useReplayServerAndStore((world) => ({ server, store, dir } = world));
 
 const since = (from: number) => server.requests.slice(from);
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -10,30 +10,15 @@ import {
   type HttpOptions,
 } from '../../../src/sources/statline/index.js';
 import type { Store } from '../../../src/store/index.js';
-import {
-  cutShort,
-  hang,
-  reset,
-  startReplayServer,
-  text,
-  type ReplayServer,
-} from '../../helpers/replay-server.js';
+import { cutShort, hang, reset, text, type ReplayServer } from '../../helpers/replay-server.js';
+import { useReplayServerAndStore } from '../../helpers/replay-store.js';
 import { serveSynthetic, syntheticTable } from '../../helpers/statline-tables.js';
-import { rowCounts, temporaryStore } from '../../helpers/store.js';
+import { rowCounts } from '../../helpers/store.js';
 
 let server: ReplayServer;
 let store: Store;
 let dir: string;
-let dispose: () => Promise<void>;
-
-beforeEach(async () => {
-  server = await startReplayServer();
-  ({ store, dir, dispose } = await temporaryStore());
-});
-afterEach(async () => {
-  await server.close();
-  await dispose();
-});
+useReplayServerAndStore((world) => ({ server, store, dir } = world));
 
 // 10 gemeenten x 5 years x 3 Geslacht x 2 measures = 300 observations; pages of 100 make 3 pages.
 const table = syntheticTable({ regions: 10, years: 5, measures: 2 });
