@@ -3,6 +3,7 @@ import { foundation } from './migrations/0001_foundation.js';
 import { regions } from './migrations/0002_regions.js';
 import { geometry } from './migrations/0003_geometry.js';
 import { statline } from './migrations/0004_statline.js';
+import { indicators } from './migrations/0005_indicators.js';
 
 /** One step of the schema. Versions are applied in order, each once, inside one transaction. */
 export interface Migration {
@@ -12,7 +13,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. A capability adds its own file and one line here. */
-export const MIGRATIONS: readonly Migration[] = [foundation, regions, geometry, statline];
+export const MIGRATIONS: readonly Migration[] = [foundation, regions, geometry, statline, indicators];
 
 /** Brings the store's schema up to the newest version; returns the versions it applied. */
 export async function migrate(
