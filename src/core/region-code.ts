@@ -86,11 +86,16 @@ const SHAPES: Readonly<Record<string, Shape>> = {
     pattern: /^GM\d{4}$/,
     rule: 'gemeente codes are GM followed by 4 digits (e.g. GM0014)',
   },
-  WK: { level: 'wijk', pattern: /^WK\d{6}$/, rule: 'wijk codes are WK followed by 6 digits (e.g. WK001400)' },
+  // Amsterdam numbers its wijken and buurten with letters since 2022 (WK0363AA, BU0363AA01).
+  WK: {
+    level: 'wijk',
+    pattern: /^WK\d{4}[0-9A-Z]{2}$/,
+    rule: 'wijk codes are WK, the 4-digit gemeente number and 2 digits or capitals (e.g. WK001400, WK0363AA)',
+  },
   BU: {
     level: 'buurt',
-    pattern: /^BU\d{8}$/,
-    rule: 'buurt codes are BU followed by 8 digits (e.g. BU00140000)',
+    pattern: /^BU\d{4}[0-9A-Z]{4}$/,
+    rule: 'buurt codes are BU, the 4-digit gemeente number and 4 digits or capitals (e.g. BU00140000, BU0363AA01)',
   },
   AM: {
     level: 'arbeidsmarktregio',

@@ -263,7 +263,7 @@ export async function ingestStaged(
 
   /** Writes the dataset, its variables and periods and the checked rows; returns rows stored. */
   async function write(w: Store, rows: string): Promise<number> {
-    await storeDataset(w, dataset, variables, request.dimensionCodes ?? []);
+    await storeDataset(w, dataset, variables, request.dimensionCodes ?? [], request.mode ?? 'replace');
     await storePeriods(w, table);
     if ((request.mode ?? 'replace') === 'replace') {
       await w.run('DELETE FROM observation WHERE dataset = $1', [dataset.id]);
@@ -640,12 +640,16 @@ async function markDuplicates(
   return count(tx, `SELECT count(*) AS n FROM ${checked} WHERE bad_duplicate AND NOT (${INVALID})`);
 }
 
-/** Registers (or updates) the dataset, its variables and dimension codes; returns the new version. */
+/**
+ * Registers (or updates) the dataset, its variables and dimension codes; returns the new version.
+ * Appending keeps the variables and codes of earlier imports and updates those it names again.
+ */
 async function storeDataset(
   tx: Store,
   dataset: DatasetMeta,
   variables: readonly VariableMeta[],
   dimensionCodes: readonly DimensionCode[],
+  mode: 'replace' | 'append',
 ): Promise<number> {
   const previous = await tx.one<{ version: number }>('SELECT version FROM dataset WHERE id = $1', [
     dataset.id,
@@ -667,7 +671,10 @@ async function storeDataset(
       version,
     ],
   );
-  await tx.run('DELETE FROM variable WHERE dataset = $1', [dataset.id]);
+  if (mode === 'append') {
+    for (const v of variables)
+      await tx.run('DELETE FROM variable WHERE dataset = $1 AND key = $2', [dataset.id, v.key]);
+  } else await tx.run('DELETE FROM variable WHERE dataset = $1', [dataset.id]);
   await tx.append(
     'variable',
     variables.map((v) => [
@@ -681,7 +688,14 @@ async function storeDataset(
       v.description ?? null,
     ]),
   );
-  await tx.run('DELETE FROM dimension_code WHERE dataset = $1', [dataset.id]);
+  if (mode === 'append') {
+    for (const d of dimensionCodes)
+      await tx.run('DELETE FROM dimension_code WHERE dataset = $1 AND dimension = $2 AND code = $3', [
+        dataset.id,
+        d.dimension,
+        d.code,
+      ]);
+  } else await tx.run('DELETE FROM dimension_code WHERE dataset = $1', [dataset.id]);
   await tx.append(
     'dimension_code',
     dimensionCodes.map((d) => [dataset.id, d.dimension, d.code, d.title, d.parent ?? null]),

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { loadDemoData } from '../../demo/load.js';
+import { buildDemoIndicators, loadDemoData } from '../../demo/load.js';
 import { ensureRegister } from '../../regions/index.js';
 import { defaultDatabasePath, latestVersion } from '../../store/index.js';
 import { useStore, withStoreOptions, type StoreOptions } from '../context.js';
@@ -22,6 +22,10 @@ export function initCommand(): Command {
           process.stdout.write(
             `Loaded ${r.dataset}: ${r.rowsStored} observations (${r.seconds.toFixed(1)} s).\n`,
           ),
+        );
+        const built = await buildDemoIndicators(store);
+        process.stdout.write(
+          `Built ${built.built.length} indicators (${built.built.reduce((n, b) => n + b.values, 0)} values, ${(built.ms / 1000).toFixed(1)} s).\n`,
         );
       }
     });

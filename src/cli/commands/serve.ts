@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { startServer } from '../../api/server.js';
-import { loadDemoData } from '../../demo/load.js';
+import { buildDemoIndicators, loadDemoData } from '../../demo/load.js';
 import { ensureRegister } from '../../regions/index.js';
 import { defaultDatabasePath, openStore } from '../../store/index.js';
 import { withStoreOptions, type StoreOptions } from '../context.js';
@@ -31,6 +31,15 @@ export function serveCommand(): Command {
         process.stdout.write(`  ${r.dataset}: ${r.rowsStored} observations\n`),
       );
     }
+    // Values follow the library: a changed definition or dataset is rebuilt before serving.
+    // A broken definition must not keep the data center offline: serve what was built before.
+    await buildDemoIndicators(store).then(
+      (built) => {
+        if (built.built.length)
+          process.stdout.write(`Built ${built.built.length} indicators from the library.\n`);
+      },
+      (error: Error) => process.stderr.write(`Indicators were not rebuilt: ${error.message}\n`),
+    );
     const server = await startServer(store, { host: options.host, port }).catch(
       (error: NodeJS.ErrnoException) => {
         throw new CliError(

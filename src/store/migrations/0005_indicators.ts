@@ -9,6 +9,17 @@ export const indicators: Migration = {
   version: 5,
   name: 'indicators',
   statements: [
+    // The dashboard's themes, in their order; note says plainly when the bundled data cannot fill one.
+    `CREATE TABLE indicator_theme (
+       id VARCHAR PRIMARY KEY,
+       position INTEGER NOT NULL,
+       title_nl VARCHAR NOT NULL,
+       title_en VARCHAR NOT NULL,
+       description_nl VARCHAR,
+       description_en VARCHAR,
+       note_nl VARCHAR,
+       note_en VARCHAR
+     )`,
     `CREATE TABLE indicator (
        id VARCHAR PRIMARY KEY,
        theme VARCHAR NOT NULL,

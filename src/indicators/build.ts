@@ -1,0 +1,501 @@
+// Building the library: every indicator for every region, level and yearly period its inputs
+// allow, in the engine. Inputs are gathered once for the whole library, additive inputs are
+// completed up the region hierarchy from their parts, then each indicator's formula runs over its
+// inputs pivoted to one row per region and year. Only indicators whose definition or source
+// datasets changed are recomputed.
+import { createHash } from 'node:crypto';
+import { categoryKey } from '../core/index.js';
+import type { SqlValue, Store } from '../store/index.js';
+import { loadCrosswalk } from '../regions/register/store.js';
+import type { Expr } from './formula/ast.js';
+import { checkFormula, dependencyOrder, walk } from './formula/check.js';
+import { compileFormula } from './formula/compile.js';
+import type { IndicatorDefinition, IndicatorLibrary } from './library.js';
+
+export interface BuildOptions {
+  /** Only these indicators (and what they reference); all when absent. */
+  only?: readonly string[];
+  /** Recompute even when nothing changed. */
+  force?: boolean;
+  /** Also convert gemeente values of other years to this year's boundaries (through the crosswalks). */
+  boundaryYear?: number;
+  onProgress?: (done: number, total: number, id: string) => void;
+}
+
+export interface BuildReport {
+  built: { id: string; values: number; ms: number }[];
+  /** Unchanged since the last build (definition, dataset versions and options the same). */
+  unchanged: string[];
+  /** Not buildable: a source dataset is not in the store. */
+  skipped: { id: string; reason: string }[];
+  ms: number;
+}
+
+/** The store lacks what a definition needs (a dataset, a variable): said per indicator. */
+export class BuildError extends Error {
+  override name = 'BuildError';
+}
+
+interface Input {
+  id: number;
+  dataset: string;
+  variable: string;
+  categories: string;
+  additive: boolean;
+}
+
+interface DatasetVersion {
+  id: string;
+  version: number;
+  modified: string | null;
+  confidentiality: string;
+}
+
+const CONFIDENTIALITY_ORDER = ['open', 'internal', 'confidential'];
+
+/**
+ * Builds the library into indicator, indicator_source and indicator_value. An indicator whose
+ * datasets are not all in the store is skipped (and reported), not an error; a formula that
+ * names a variable the dataset does not have is a BuildError naming file, line and column.
+ */
+export async function buildIndicators(
+  store: Store,
+  library: IndicatorLibrary,
+  options: BuildOptions = {},
+): Promise<BuildReport> {
+  const started = performance.now();
+  const report: BuildReport = { built: [], unchanged: [], skipped: [], ms: 0 };
+  const wanted = selection(library, options.only);
+  const datasets = new Map(
+    (
+      await store.all<DatasetVersion & Record<string, unknown>>(
+        `SELECT id, version, strftime(modified, '%Y-%m-%dT%H:%M:%S') AS modified, confidentiality FROM dataset`,
+      )
+    ).map((d) => [d.id, d]),
+  );
+  const variables = await variablesOf(store);
+  const { buildable, skipped } = await checkAgainstStore(store, library, wanted);
+  report.skipped.push(...skipped);
+
+  const stored = new Map(
+    (
+      await store.all<{ id: string; definition_hash: string }>('SELECT id, definition_hash FROM indicator')
+    ).map((r) => [r.id, r.definition_hash]),
+  );
+  const rebuilt = new Set<string>();
+  const todo: { def: IndicatorDefinition; hash: string }[] = [];
+  for (const def of buildable) {
+    const hash = definitionHash(def, datasets, options.boundaryYear);
+    const dependsOnRebuilt = def.references.some((r) => rebuilt.has(r));
+    if (!options.force && stored.get(def.id) === hash && !dependsOnRebuilt) {
+      report.unchanged.push(def.id);
+      continue;
+    }
+    rebuilt.add(def.id);
+    todo.push({ def, hash });
+  }
+  if (todo.length === 0) {
+    report.ms = performance.now() - started;
+    return report;
+  }
+
+  const inputs = inputsOf(
+    todo.map((t) => t.def),
+    variables,
+  );
+  await store.session(async (s) => {
+    await s.run('DROP TABLE IF EXISTS udc_input');
+    await s.run('DROP TABLE IF EXISTS udc_result');
+    try {
+      await gatherInputs(s, inputs);
+      await s.run(`CREATE TEMP TABLE udc_result AS SELECT * FROM indicator_value WITH NO DATA`);
+      let done = 0;
+      for (const { def } of todo) {
+        const t0 = performance.now();
+        const values = await computeIndicator(s, def, inputs);
+        if (options.boundaryYear !== undefined && isAdditiveRatio(def, variables))
+          await convertToBoundaryYear(s, def, options.boundaryYear);
+        report.built.push({ id: def.id, values, ms: performance.now() - t0 });
+        options.onProgress?.(++done, todo.length, def.id);
+      }
+      await s.transaction(async (tx) => {
+        const ids = todo.map((t) => t.def.id);
+        const list = ids.map((_, i) => `$${i + 1}`).join(', ');
+        await tx.run(`DELETE FROM indicator_value WHERE indicator IN (${list})`, ids);
+        await tx.run(`DELETE FROM indicator_source WHERE indicator IN (${list})`, ids);
+        await tx.run(`DELETE FROM indicator WHERE id IN (${list})`, ids);
+        await tx.run('INSERT INTO indicator_value SELECT * FROM udc_result');
+        for (const { def, hash } of todo) {
+          const sources = def.datasets.map((d) => datasets.get(d)!);
+          const confidentiality = sources
+            .map((d) => d.confidentiality)
+            .reduce(
+              (a, b) => (CONFIDENTIALITY_ORDER.indexOf(b) > CONFIDENTIALITY_ORDER.indexOf(a) ? b : a),
+              'open',
+            );
+          await tx.run(
+            `INSERT INTO indicator VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, current_timestamp)`,
+            [
+              def.id,
+              def.theme,
+              def.title.nl,
+              def.title.en,
+              def.description.nl,
+              def.description.en,
+              def.unit,
+              def.decimals,
+              def.better,
+              def.kind,
+              def.formula,
+              def.disclosure,
+              confidentiality,
+              def.library,
+              JSON.stringify(def.raw),
+              hash,
+            ],
+          );
+          for (const d of sources)
+            await tx.run('INSERT INTO indicator_source VALUES ($1, $2, $3, $4)', [
+              def.id,
+              d.id,
+              d.version,
+              d.modified,
+            ]);
+        }
+      });
+    } finally {
+      await s.run('DROP TABLE IF EXISTS udc_input');
+      await s.run('DROP TABLE IF EXISTS udc_result');
+      await s.run('DROP TABLE IF EXISTS udc_link');
+    }
+  });
+  await storeThemes(store, library);
+  report.ms = performance.now() - started;
+  return report;
+}
+
+/** Each stored variable (dataset.key) with how it aggregates. */
+async function variablesOf(store: Store): Promise<Map<string, string>> {
+  return new Map(
+    (
+      await store.all<{ dataset: string; key: string; aggregation: string }>(
+        'SELECT dataset, key, aggregation FROM variable',
+      )
+    ).map((v) => [`${v.dataset}.${v.key}`, v.aggregation]),
+  );
+}
+
+/**
+ * Which indicators the store can build, in dependency order. One whose dataset is not imported
+ * (or that references one that cannot be built) is skipped with a reason naming the CBS table
+ * that fills it; a formula naming a variable an imported dataset lacks is a FormulaError with
+ * file, line and column (a typo or a changed table), since building around it would hide it.
+ */
+export async function checkAgainstStore(
+  store: Store,
+  library: IndicatorLibrary,
+  wanted: ReadonlySet<string> = new Set(library.indicators.map((i) => i.id)),
+): Promise<{ buildable: IndicatorDefinition[]; skipped: { id: string; reason: string }[] }> {
+  const datasets = new Set((await store.all<{ id: string }>('SELECT id FROM dataset')).map((d) => d.id));
+  const variables = await variablesOf(store);
+  const byId = new Map(library.indicators.map((i) => [i.id, i]));
+  const order = dependencyOrder(new Map(library.indicators.map((i) => [i.id, new Set(i.references)])));
+  const buildable: IndicatorDefinition[] = [];
+  const skipped: { id: string; reason: string }[] = [];
+  const unavailable = new Set<string>();
+  for (const id of order) {
+    const def = byId.get(id)!;
+    if (!wanted.has(id)) continue;
+    const missing = def.datasets.filter((d) => !datasets.has(d));
+    const blocked = def.references.filter((r) => unavailable.has(r));
+    if (missing.length || blocked.length) {
+      unavailable.add(id);
+      const tables = [...library.sources.values()]
+        .filter((s) => missing.includes(s.dataset) && s.table)
+        .map((s) => s.table);
+      skipped.push({
+        id,
+        reason: missing.length
+          ? `dataset ${missing.join(', ')} is not in the store${tables.length ? ` (CBS table ${tables.join(', ')} fills it)` : ''}`
+          : `it references ${blocked.map((b) => `@${b}`).join(', ')}, which cannot be built`,
+      });
+      continue;
+    }
+    for (const e of expressions(def))
+      checkFormula(e, { variables: new Set(variables.keys()), indicators: new Set(byId.keys()) }, def.file);
+    buildable.push(def);
+  }
+  return { buildable, skipped };
+}
+
+/** Writes the themes (they change with the library, not with data). */
+export async function storeThemes(store: Store, library: IndicatorLibrary): Promise<void> {
+  await store.transaction(async (tx) => {
+    await tx.run('DELETE FROM indicator_theme');
+    for (const t of library.themes)
+      await tx.run('INSERT INTO indicator_theme VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+        t.id,
+        t.position,
+        t.title.nl,
+        t.title.en,
+        t.description?.nl ?? null,
+        t.description?.en ?? null,
+        t.note?.nl ?? null,
+        t.note?.en ?? null,
+      ]);
+  });
+}
+
+/** The wanted indicators and, transitively, the ones they reference. */
+function selection(library: IndicatorLibrary, only: readonly string[] | undefined): Set<string> {
+  const byId = new Map(library.indicators.map((i) => [i.id, i]));
+  if (!only) return new Set(byId.keys());
+  const out = new Set<string>();
+  const add = (id: string) => {
+    const def = byId.get(id);
+    if (!def) throw new BuildError(`there is no indicator ${id} in the library`);
+    if (out.has(id)) return;
+    out.add(id);
+    def.references.forEach(add);
+  };
+  only.forEach(add);
+  return out;
+}
+
+function expressions(def: IndicatorDefinition): Expr[] {
+  return def.expr ? [def.expr] : [def.numerator!, def.denominator!];
+}
+
+/**
+ * The hash that decides whether an indicator must be recomputed: its definition, the versions of
+ * the datasets it reads and the target boundary year.
+ */
+function definitionHash(
+  def: IndicatorDefinition,
+  datasets: Map<string, DatasetVersion>,
+  boundaryYear: number | undefined,
+): string {
+  const versions = def.datasets.map((d) => [d, datasets.get(d)?.version, datasets.get(d)?.modified]);
+  return createHash('sha256')
+    .update(JSON.stringify([def.raw, def.theme, def.library, versions, boundaryYear ?? null]))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+const inputKey = (dataset: string, variable: string, categories: string) =>
+  `${dataset}\u0000${variable}\u0000${categories}`;
+
+/** Every distinct dataset variable (with its category filter) the indicators read. */
+function inputsOf(defs: IndicatorDefinition[], variables: Map<string, string>): Map<string, Input> {
+  const inputs = new Map<string, Input>();
+  for (const def of defs)
+    for (const e of expressions(def))
+      walk(e, (n) => {
+        if (n.kind !== 'variable') return;
+        const key = categoryKey(n.categories);
+        if (!key.ok) throw new BuildError(`${def.file}: indicator ${def.id}: ${key.error}`);
+        const k = inputKey(n.dataset, n.variable, key.value);
+        if (!inputs.has(k))
+          inputs.set(k, {
+            id: inputs.size,
+            dataset: n.dataset,
+            variable: n.variable,
+            categories: key.value,
+            additive: variables.get(`${n.dataset}.${n.variable}`) === 'sum',
+          });
+      });
+  return inputs;
+}
+
+/**
+ * Fills udc_input with the inputs' yearly observations and completes additive inputs up the
+ * hierarchy: buurten into wijken, wijken into gemeenten and custom regions, gemeenten into
+ * provincie, COROP, landsdeel, land and custom regions — a parent only where the source has no
+ * figure of its own, and only from a complete set of parts with a value each.
+ */
+async function gatherInputs(s: Store, inputs: Map<string, Input>): Promise<void> {
+  await s.run(`CREATE TEMP TABLE udc_input (
+      input INTEGER, region VARCHAR, period VARCHAR, year INTEGER, value DOUBLE, status VARCHAR, summed BOOLEAN)`);
+  await s.run(
+    'CREATE TEMP TABLE udc_input_key (input INTEGER, dataset VARCHAR, variable VARCHAR, categories VARCHAR, additive BOOLEAN)',
+  );
+  await s.append(
+    'udc_input_key',
+    [...inputs.values()].map((i): SqlValue[] => [i.id, i.dataset, i.variable, i.categories, i.additive]),
+  );
+  // KWB writes Nederland as NL00, other tables as NL01: one code for one country.
+  await s.run(`
+    INSERT INTO udc_input
+    SELECT k.input, CASE WHEN o.region = 'NL00' THEN 'NL01' ELSE o.region END, o.period, p.year, o.value, o.status, false
+    FROM observation o
+    JOIN udc_input_key k ON k.dataset = o.dataset AND k.variable = o.variable AND k.categories = o.categories
+    JOIN period p ON p.code = o.period AND p.kind = 'year'`);
+  for (const level of ['BU', 'WK', 'GM']) {
+    await s.run(
+      `INSERT INTO udc_input
+       WITH parts AS (
+         SELECT x.input, p.parent, p.classification, x.period, x.year, x.value, x.status
+         FROM udc_input x
+         JOIN udc_input_key k ON k.input = x.input AND k.additive
+         JOIN region_parent p ON p.code = x.region AND p.year = x.year
+         WHERE starts_with(x.region, $1) AND x.value IS NOT NULL),
+       wanted AS (
+         SELECT parent, classification, year, count(*) AS n FROM region_parent
+         WHERE starts_with(code, $1) GROUP BY ALL)
+       SELECT x.input, x.parent, x.period, x.year, sum(x.value),
+              CASE WHEN bool_or(x.status IN ('provisional', 'revised_provisional')) THEN 'provisional' ELSE 'final' END, true
+       FROM parts x JOIN wanted w ON w.parent = x.parent AND w.classification = x.classification AND w.year = x.year
+       WHERE NOT EXISTS (SELECT 1 FROM udc_input e WHERE e.input = x.input AND e.region = x.parent AND e.period = x.period)
+       GROUP BY x.input, x.parent, x.classification, x.period, x.year, w.n
+       HAVING count(*) = w.n`,
+      [level],
+    );
+  }
+  await s.run('DROP TABLE udc_input_key');
+}
+
+/** Computes one indicator into udc_result; returns how many values it has. */
+async function computeIndicator(
+  s: Store,
+  def: IndicatorDefinition,
+  inputs: Map<string, Input>,
+): Promise<number> {
+  const used = new Map<number, string>();
+  const refs = new Map<string, string>();
+  const params: SqlValue[] = [];
+  const param = (v: SqlValue) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
+  const columnOf = (dataset: string, variable: string, categories: Record<string, string>) => {
+    const key = categoryKey(categories);
+    const input = inputs.get(inputKey(dataset, variable, key.ok ? key.value : ''))!;
+    if (!used.has(input.id)) used.set(input.id, `i${input.id}`);
+    return used.get(input.id)!;
+  };
+  const referenceOf = (indicator: string) => {
+    if (!refs.has(indicator)) refs.set(indicator, `r${refs.size}`);
+    return refs.get(indicator)!;
+  };
+  const compile = (e: Expr) => compileFormula(e, columnOf, referenceOf);
+  const parts = def.expr
+    ? { value: compile(def.expr), numerator: null, denominator: null }
+    : { value: null, numerator: compile(def.numerator!), denominator: compile(def.denominator!) };
+
+  const inputList = [...used.entries()];
+  const refList = [...refs.entries()];
+  const pivot = [
+    ...inputList.map(
+      ([id, col]) =>
+        `max(value) FILTER (WHERE src = ${param(`i${id}`)}) AS ${col}, max(status) FILTER (WHERE src = ${param(`i${id}`)}) AS s_${col}, bool_or(summed) FILTER (WHERE src = ${param(`i${id}`)}) AS d_${col}`,
+    ),
+    ...refList.map(
+      ([ind, col]) =>
+        `max(value) FILTER (WHERE src = ${param(`@${ind}`)}) AS ${col}, max(status) FILTER (WHERE src = ${param(`@${ind}`)}) AS s_${col}, bool_or(summed) FILTER (WHERE src = ${param(`@${ind}`)}) AS d_${col}`,
+    ),
+  ];
+  const sources = [
+    ...inputList.map(
+      ([id]) =>
+        `SELECT 'i' || input AS src, region, period, year, value, status, summed FROM udc_input WHERE input = ${param(id)}`,
+    ),
+    ...refList.map(([ind]) => {
+      const p = param(ind);
+      return `SELECT '@' || indicator AS src, region, period, year, value, status, derivation = 'summed' AS summed FROM udc_result WHERE indicator = ${p} AND boundary_year = year
+              UNION ALL
+              SELECT '@' || indicator, region, period, year, value, status, derivation = 'summed' FROM indicator_value
+              WHERE indicator = ${p} AND boundary_year = year AND NOT EXISTS (SELECT 1 FROM udc_result WHERE indicator = ${p})`;
+    }),
+  ];
+  const columns = [...inputList.map(([, c]) => c), ...refList.map(([, c]) => c)];
+  const anyStatus = (values: string) => columns.map((c) => `s_${c} IN (${values})`).join(' OR ') || 'false';
+  const valueSql = parts.value
+    ? parts.value.value
+    : `(${parts.numerator!.value}) / NULLIF(${parts.denominator!.value}, 0) * ${Number(def.scale)}::DOUBLE`;
+  const div0 = parts.value
+    ? parts.value.divisionByZero
+    : `(${parts.numerator!.divisionByZero} OR ${parts.denominator!.divisionByZero} OR coalesce(${parts.denominator!.value} = 0, false))`;
+  const sql = `
+    INSERT INTO udc_result
+    SELECT ${param(def.id)}, region, period, year, year, value, numerator, denominator,
+      CASE WHEN value IS NOT NULL THEN (CASE WHEN ${anyStatus("'provisional', 'revised_provisional'")} THEN 'provisional' ELSE 'final' END)
+           WHEN div0 THEN 'not_applicable'
+           WHEN ${anyStatus("'secret'")} THEN 'secret'
+           ELSE 'missing' END,
+      CASE WHEN ${columns.map((c) => `coalesce(d_${c}, false)`).join(' OR ') || 'false'} THEN 'summed' ELSE 'computed' END,
+      NULL, NULL
+    FROM (
+      SELECT *, ${valueSql} AS value,
+             ${parts.numerator ? parts.numerator.value : 'NULL::DOUBLE'} AS numerator,
+             ${parts.denominator ? parts.denominator.value : 'NULL::DOUBLE'} AS denominator,
+             ${div0} AS div0
+      FROM (
+        SELECT region, period, year, ${pivot.join(', ')}
+        FROM (${sources.join(' UNION ALL ')})
+        GROUP BY region, period, year)
+      -- A value exists where the source has every input for the area and year (a figure or a symbol).
+      WHERE ${columns.map((c) => `s_${c} IS NOT NULL`).join(' AND ') || 'true'})`;
+  return s.run(sql, params);
+}
+
+/**
+ * Whether an indicator's values can be converted to other boundaries: a ratio (or single count)
+ * of additive parts, so the parts can be moved with the crosswalk and divided again.
+ */
+function isAdditiveRatio(def: IndicatorDefinition, variables: Map<string, string>): boolean {
+  if (def.kind !== 'ratio') return false;
+  let additive = true;
+  for (const e of [def.numerator!, def.denominator!])
+    walk(e, (n) => {
+      if (n.kind === 'variable' && variables.get(`${n.dataset}.${n.variable}`) !== 'sum') additive = false;
+      if (n.kind === 'reference' || (n.kind === 'call' && n.name !== 'sum')) additive = false;
+      if (n.kind === 'binary' && n.op !== '+' && n.op !== '-') additive = false;
+    });
+  return additive;
+}
+
+/**
+ * Adds, for a ratio of additive parts, its gemeente values of other years converted to the
+ * target year's boundaries: numerator and denominator moved with the crosswalk's weights, then
+ * divided. A target gemeente gets a value only when every source gemeente that feeds it has one;
+ * conversion says 'exact' when every link was whole, else 'estimated'.
+ */
+async function convertToBoundaryYear(s: Store, def: IndicatorDefinition, target: number): Promise<void> {
+  const years = (
+    await s.all<{ year: number }>(
+      `SELECT DISTINCT year FROM udc_result WHERE indicator = $1 AND year <> $2 AND starts_with(region, 'GM') ORDER BY year`,
+      [def.id, target],
+    )
+  ).map((r) => r.year);
+  await s.run(
+    'CREATE TEMP TABLE IF NOT EXISTS udc_link (from_year INTEGER, from_code VARCHAR, to_code VARCHAR, weight DOUBLE, exact BOOLEAN)',
+  );
+  for (const year of years) {
+    const loaded = await s.one<{ n: number }>(
+      'SELECT count(*)::INTEGER AS n FROM udc_link WHERE from_year = $1',
+      [year],
+    );
+    if (loaded!.n > 0) continue;
+    const crosswalk = await loadCrosswalk(s, 'gemeente', year, target).catch(() => undefined);
+    if (!crosswalk) continue;
+    await s.append(
+      'udc_link',
+      crosswalk.links.map((l): SqlValue[] => [year, l.from, l.to, l.weight, l.exact]),
+    );
+  }
+  await s.run(
+    `INSERT INTO udc_result
+     WITH feeds AS (SELECT from_year, to_code, count(*) AS n FROM udc_link GROUP BY ALL)
+     SELECT $1, l.to_code, v.period, v.year, $2, sum(v.numerator * l.weight) / NULLIF(sum(v.denominator * l.weight), 0) * $3::DOUBLE,
+            sum(v.numerator * l.weight), sum(v.denominator * l.weight),
+            CASE WHEN bool_or(v.status = 'provisional') THEN 'provisional' ELSE 'final' END,
+            'converted', CASE WHEN bool_and(l.exact) THEN 'exact' ELSE 'estimated' END, NULL
+     FROM udc_result v
+     JOIN udc_link l ON l.from_year = v.year AND l.from_code = v.region
+     JOIN feeds f ON f.from_year = l.from_year AND f.to_code = l.to_code
+     WHERE v.indicator = $1 AND v.boundary_year = v.year AND v.year <> $2 AND v.numerator IS NOT NULL AND v.denominator IS NOT NULL
+     GROUP BY l.to_code, v.period, v.year, f.n
+     HAVING count(*) = f.n`,
+    [def.id, target, def.scale],
+  );
+}
