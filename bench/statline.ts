@@ -1,6 +1,6 @@
 // Import of a 1M-observation StatLine v4 table served page by page from the loopback replay server
-// (test/helpers/replay-server.ts), through the whole udc path (HTTP, page cache, normalisation,
-// ingest with validation), against DuckDB's own read_json of the same page files into the same
+// (test/helpers/replay-server.ts), through the whole udc path (HTTP, page cache, the engine's bulk
+// read of the cached pages with normalisation in SQL, ingest with validation), against DuckDB's own read_json of the same page files into the same
 // observation table, in the same run. The pages are SYNTHETIC (arithmetic values) in the exact
 // shape of datasets.cbs.nl's Observations; the region codes are real 2020 CBS buurt codes, so
 // region validation does real work.
@@ -58,7 +58,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchResult> {
       ],
       notes: [
         `${rows.toLocaleString('en-US')} observations in ${payload.pages} pages of ${PAGE_SIZE.toLocaleString('en-US')} (v4 Observations shape, @odata.nextLink paging), SYNTHETIC values on real 2020 buurt codes`,
-        'udc: HTTP on loopback, pages written to the cache, JSON parsed, normalised, then ingest validates every region, period, number and uniqueness, atomically',
+        'udc: HTTP on loopback, each page checked (JSON.parse) and written to the cache; then DuckDB reads the cached pages in one read_json with the normalisation in SQL (bulk.ts) into the staging table, and ingest validates every region, period, number and uniqueness, atomically',
         'reference: DuckDB read_json + unnest of the same page files on disk, no validation, no HTTP',
       ],
     };

@@ -4,6 +4,9 @@ import { regions } from './migrations/0002_regions.js';
 import { geometry } from './migrations/0003_geometry.js';
 import { statline } from './migrations/0004_statline.js';
 import { indicators } from './migrations/0005_indicators.js';
+import { disclosure } from './migrations/0006_disclosure.js';
+import { linkage } from './migrations/0007_linkage.js';
+import { statlineLabels } from './migrations/0009_statline_labels.js';
 
 /** One step of the schema. Versions are applied in order, each once, inside one transaction. */
 export interface Migration {
@@ -13,7 +16,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. A capability adds its own file and one line here. */
-export const MIGRATIONS: readonly Migration[] = [foundation, regions, geometry, statline, indicators];
+export const MIGRATIONS: readonly Migration[] = [foundation, regions, geometry, statline, indicators, disclosure, linkage, statlineLabels];
 
 /** Brings the store's schema up to the newest version; returns the versions it applied. */
 export async function migrate(

@@ -158,7 +158,10 @@ export function serveCheckdecijfers(server: ReplayServer, id: string): void {
     server.route(`${base}/Observations`, file(join(dir, index.observationPages[0])));
 }
 
-/** Serves beta-odata4 table 80072ned (Properties, Dimensions, codes, MeasureCodes, Observations) under /CBS/80072ned. */
+/**
+ * Serves beta-odata4 table 80072ned (Properties, Dimensions, codes and their groups, MeasureCodes,
+ * Observations) under /CBS/80072ned, as recorded.
+ */
 export function serve80072ned(server: ReplayServer): void {
   const dir = join(ODATA_FIXTURES, 'v4-beta-cbsodata4jl');
   for (const name of [
@@ -166,7 +169,9 @@ export function serve80072ned(server: ReplayServer): void {
     'Dimensions',
     'MeasureCodes',
     'PeriodenCodes',
+    'PeriodenGroups',
     'BedrijfskenmerkenSBI2008Codes',
+    'BedrijfskenmerkenSBI2008Groups',
     'Observations',
   ]) {
     server.route(`/CBS/80072ned/${name}`, file(join(dir, `80072ned__${name}.json`)));
@@ -368,4 +373,57 @@ export function serveSynthetic(
       .writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
       .end(body);
   });
+}
+
+/**
+ * ODataCatalog/Themes and Tables_Themes built for the test in CBS's v3 shape (fields ID, ParentID,
+ * Number, Title, Language, Catalog; TableIdentifier, ThemeID). The tree and its numbers are
+ * made up for the test (two parallel trees, nl and en, as CBS has); the tables are real ones of
+ * the recorded catalog page.
+ */
+export function serveThemes(server: ReplayServer): void {
+  const metadata = 'https://opendata.cbs.nl/ODataCatalog/$metadata';
+  const theme = (ID: number, ParentID: number | null, Title: string, Language = 'nl') => ({
+    ID,
+    ParentID,
+    Number: String(9000 + ID),
+    Title,
+    Language,
+    Catalog: 'CBS',
+  });
+  server.route(
+    '/ODataCatalog/Tables',
+    file(join(ODATA_FIXTURES, 'v3-cbsodata3jl/ODataCatalog__Tables.json')),
+  );
+  server.route(
+    '/ODataCatalog/Themes',
+    json({
+      'odata.metadata': `${metadata}#Themes`,
+      value: [
+        theme(1, null, 'Arbeid en sociale zekerheid'),
+        theme(2, 1, 'Banen, werkgelegenheid'),
+        theme(3, 1, 'Vacatures'),
+        theme(4, null, 'Bevolking'),
+        theme(5, null, 'Labour and social security', 'en'),
+      ],
+    }),
+  );
+  const link = (ID: number, TableIdentifier: string, ThemeID: number) => ({
+    ID,
+    TableIdentifier,
+    ThemeID,
+  });
+  server.route(
+    '/ODataCatalog/Tables_Themes',
+    json({
+      'odata.metadata': `${metadata}#Tables_Themes`,
+      value: [
+        link(1, '83599NED', 3),
+        link(2, '80137ned', 2),
+        link(3, '84669NED', 2),
+        link(4, '83628NED', 2),
+        link(5, '84287NED', 4),
+      ],
+    }),
+  );
 }

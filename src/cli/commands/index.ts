@@ -6,6 +6,10 @@ import { sqlCommand } from './sql.js';
 import { serveCommand } from './serve.js';
 import { regionsCommand } from './regions.js';
 import { statlineCommand } from './statline.js';
+import { indicatorsCommand } from './indicators.js';
+import { linkageCommand } from './linkage.js';
+import { auditCommand } from './audit.js';
+import { protectCommand } from './protect.js';
 
 /** Every top-level command, in the order `udc --help` lists them. A capability adds one line here. */
 export function commands(): Command[] {
@@ -17,5 +21,9 @@ export function commands(): Command[] {
     regionsCommand(),
     serveCommand(),
     statlineCommand(),
+    indicatorsCommand(),
+    linkageCommand(),
+    auditCommand(),
+    protectCommand(),
   ];
 }

@@ -8,8 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pruneTable, tableCache, type TableCache } from './cache.js';
 import { downloadFeed, pageRows, type FeedDownload, type FeedProgress } from './feed.js';
-import type { HttpOptions } from './http.js';
+import { StatlineHttpError, type HttpOptions } from './http.js';
+import { englishTwinId } from './labels.js';
 import { queryKey, type ObservationQuery } from './query.js';
+import { fetchThemesV3, matchThemes, themePaths } from './themes.js';
+import { StatlineFormatError } from './normalise.js';
 import type { CatalogEntry, RawObservation, StatlineApi, TableMetadata } from './table.js';
 import { fetchCatalogV3, fetchModifiedV3, fetchTableV3, feedUrlV3, observationsFromV3Row } from './v3.js';
 import {
@@ -74,9 +77,32 @@ export class StatlineClient {
       : fetchCatalogV4(this.baseUrl, this.catalog, this.http);
   }
 
-  /** Tables whose id, title or summary hold every word, optionally of one catalog and modified since a date. */
-  async search(words: readonly string[], options: { catalog?: string; modifiedSince?: string } = {}) {
-    return searchCatalog(await this.listTables(), words, options);
+  /**
+   * Tables whose id, title or summary hold every word, optionally of one catalog, modified since
+   * a date, and filed under a theme whose path holds every theme word (v3 catalogs only: the v4
+   * catalog has no themes). Entries found by theme carry the matching theme paths.
+   */
+  async search(words: readonly string[], options: CatalogSearch = {}): Promise<CatalogEntry[]> {
+    const themeWords = (options.theme ?? []).filter((w) => w.trim());
+    if (themeWords.length === 0) return searchCatalog(await this.listTables(), words, options);
+    if (this.api !== 'v3') {
+      throw new StatlineFormatError(
+        `${this.baseUrl}: the v4 catalog (Datasets) has no themes; search by theme on a v3 server such as ${CBS_V3}`,
+      );
+    }
+    const [tables, { themes, links }] = await Promise.all([
+      this.listTables(),
+      fetchThemesV3(this.baseUrl, this.http),
+    ]);
+    const wanted = new Map(matchThemes(themePaths(themes), themeWords).map((t) => [t.id, t.path]));
+    const themed: CatalogEntry[] = [];
+    for (const t of searchCatalog(tables, words, options)) {
+      const paths = (links.get(t.id.toLowerCase()) ?? [])
+        .map((id) => wanted.get(id))
+        .filter((p): p is string => p !== undefined);
+      if (paths.length > 0) themed.push({ ...t, themes: [...new Set(paths)] });
+    }
+    return themed;
   }
 
   /** The table's Modified stamp: one small request, no data. */
@@ -99,6 +125,22 @@ export class StatlineClient {
         : await fetchTableV4(this.baseUrl, this.catalog, id, this.http);
     await cache?.write('metadata', table);
     return table;
+  }
+
+  /**
+   * The English twin of a Dutch table (80137ned -> 80137eng), or undefined when CBS has none
+   * (the server answers 404) or the table is not Dutch.
+   */
+  async englishTwin(table: TableMetadata): Promise<TableMetadata | undefined> {
+    if (table.language && table.language.toLowerCase() !== 'nl') return undefined;
+    const id = englishTwinId(table.id);
+    if (!id) return undefined;
+    try {
+      return await this.table(id);
+    } catch (error) {
+      if (error instanceof StatlineHttpError && error.status === 404) return undefined;
+      throw error;
+    }
   }
 
   /** The URL the observations of a query are read from. */
@@ -147,11 +189,21 @@ export class StatlineClient {
   }
 }
 
+/** How to narrow a catalog search. */
+export interface CatalogSearch {
+  /** Only tables of this catalog (CBS, or a third party on dataderden). */
+  catalog?: string;
+  /** Only tables modified on or after this date (YYYY-MM-DD, compared with Modified). */
+  modifiedSince?: string;
+  /** Only tables filed under a theme whose path holds every one of these words. */
+  theme?: readonly string[];
+}
+
 /** Filters a catalog by words (all must occur in id, title, short title or summary), catalog and date. */
 export function searchCatalog(
   tables: readonly CatalogEntry[],
   words: readonly string[],
-  options: { catalog?: string; modifiedSince?: string } = {},
+  options: CatalogSearch = {},
 ): CatalogEntry[] {
   const needles = words.map((w) => w.toLowerCase()).filter(Boolean);
   return tables.filter((t) => {

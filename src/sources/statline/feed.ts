@@ -51,6 +51,8 @@ export interface FeedDownload {
   files: string[];
   /** Rows in all pages. */
   rows: number;
+  /** Rows in each page, in the order of `files` (the bulk reader numbers rows from these). */
+  rowsPerPage: number[];
   /** Pages that were already on disk and not requested again. */
   pagesFromCache: number;
 }
@@ -72,18 +74,20 @@ export async function downloadFeed(
 ): Promise<FeedDownload> {
   const { files, complete } = await pages.list();
   let rows = 0;
+  const rowsPerPage: number[] = [];
   let next: string | undefined = firstUrl;
   // The stored pages are counted and their last next link is where the download continues.
   for (const file of files) {
     const page = readODataPage(file, parseJsonBody(file, await readFile(file, 'utf8')));
     rows += page.value.length;
+    rowsPerPage.push(page.value.length);
     next = page.nextLink === undefined ? undefined : rebaseLink(page.nextLink, firstUrl);
   }
   const pagesFromCache = files.length;
   onProgress?.(rows, total);
   if (complete || (files.length > 0 && next === undefined)) {
     if (!complete) await pages.markComplete();
-    return { files, rows, pagesFromCache };
+    return { files, rows, rowsPerPage, pagesFromCache };
   }
   const seen = new Set<string>();
   while (next !== undefined) {
@@ -100,12 +104,13 @@ export async function downloadFeed(
     const page = readODataPage(url, parseJsonBody(url, body));
     files.push(await pages.writePage(files.length + 1, body));
     rows += page.value.length;
+    rowsPerPage.push(page.value.length);
     total = total ?? page.count;
     onProgress?.(rows, total);
     next = page.nextLink === undefined ? undefined : rebaseLink(page.nextLink, url);
   }
   await pages.markComplete();
-  return { files, rows, pagesFromCache };
+  return { files, rows, rowsPerPage, pagesFromCache };
 }
 
 /** Reads the rows of stored pages one page at a time (a page is at most a few MB). */

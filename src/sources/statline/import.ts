@@ -4,12 +4,14 @@
  * transaction or nothing. Transfer problems throw before the store is touched.
  */
 import type { Store } from '../../store/index.js';
-import { ingest, type ImportReport } from '../ingest.js';
+import { ingest, ingestStaged, type ImportReport, type IngestRequest } from '../ingest.js';
+import { canStageInBulk, stagePages } from './bulk.js';
 import type { StatlineClient } from './client.js';
 import type { FeedProgress } from './feed.js';
 import { normaliseTable, type NormaliseOptions } from './normalise.js';
 import type { ObservationQuery } from './query.js';
 import { storedQuery, writeState } from './state.js';
+import { englishLabels, writeLabels } from './labels.js';
 import type { StagedRow } from '../ingest.js';
 import type { RawObservation, TableMetadata } from './table.js';
 
@@ -17,6 +19,13 @@ import type { RawObservation, TableMetadata } from './table.js';
 export interface StatlineImportOptions extends ObservationQuery, NormaliseOptions {
   /** Told how many rows have arrived (and of how many, when known). */
   onProgress?: FeedProgress;
+  /**
+   * How the downloaded pages reach the staging table: 'bulk' (default where the table allows)
+   * lets the engine read the cached pages itself; 'rows' parses them in JS, row by row.
+   */
+  reader?: 'bulk' | 'rows';
+  /** Add the English labels of the table's ENG twin where CBS has one (default true). */
+  english?: boolean;
 }
 
 /** The ingest report plus what the transfer did. */
@@ -27,6 +36,8 @@ export interface StatlineImportResult {
   pages: number;
   pagesFromCache: number;
   rowsDownloaded: number;
+  /** English labels stored (from which twin), or why there are none; absent when not asked for. */
+  english?: { table: string; labels: number } | { problem: string };
 }
 
 /** Imports table `id` from the client's server into the store as one dataset. */
@@ -50,25 +61,29 @@ export async function importTable(
   const normalised = normaliseTable(table, options);
   const download = await client.download(table, query, options.onProgress);
   try {
-    const report = await ingest(
-      store,
-      {
-        dataset: normalised.dataset,
-        variables: normalised.variables,
-        dimensionCodes: normalised.dimensionCodes,
-        sourceName: download.url,
-        columns: {
-          region: regionColumn(table),
-          period: periodColumn(table),
-          variable: 'Measure',
-          value: 'Value',
-        },
-        // Untyped v3 values are text with a decimal point ("   135.5"), whatever the language.
-        decimal: '.',
+    const request: IngestRequest = {
+      dataset: normalised.dataset,
+      variables: normalised.variables,
+      dimensionCodes: normalised.dimensionCodes,
+      sourceName: download.url,
+      columns: {
+        region: regionColumn(table),
+        period: periodColumn(table),
+        variable: 'Measure',
+        value: 'Value',
       },
-      staged(download.rowsOf(), normalised.stage),
-    );
+      // Untyped v3 values are text with a decimal point ("   135.5"), whatever the language.
+      decimal: '.',
+    };
+    const bulk = options.reader !== 'rows' && canStageInBulk(table, normalised.layout, query);
+    const report = bulk
+      ? await ingestStaged(store, request, (tx, staging) =>
+          stagePages(tx, staging, table, normalised.layout, download, query),
+        )
+      : await ingest(store, request, staged(download.rowsOf(), normalised.stage));
+    let english: StatlineImportResult['english'];
     if (report.outcome === 'stored') {
+      if (options.english !== false) english = await storeEnglish(store, client, table, report.dataset);
       await writeState(store, {
         dataset: report.dataset,
         tableId: table.id,
@@ -86,10 +101,40 @@ export async function importTable(
       pages: download.files.length,
       pagesFromCache: download.pagesFromCache,
       rowsDownloaded: download.rows,
+      ...(english ? { english } : {}),
     };
   } finally {
     await download.release();
   }
+}
+
+/**
+ * Stores the English labels of the table's twin (replacing earlier ones). Labels are an
+ * addition: a twin that cannot be read or matched is reported, and the import stands.
+ */
+async function storeEnglish(
+  store: Store,
+  client: StatlineClient,
+  table: TableMetadata,
+  dataset: string,
+): Promise<StatlineImportResult['english']> {
+  let outcome: StatlineImportResult['english'];
+  let labels: Parameters<typeof writeLabels>[3] = [];
+  try {
+    const twin = await client.englishTwin(table);
+    if (twin) {
+      const matched = englishLabels(table, twin);
+      if ('problem' in matched) outcome = { problem: `${twin.id}: ${matched.problem}` };
+      else {
+        labels = matched.labels;
+        outcome = { table: twin.id, labels: labels.length };
+      }
+    }
+  } catch (error) {
+    outcome = { problem: (error as Error).message };
+  }
+  await writeLabels(store, dataset, 'en', labels);
+  return outcome;
 }
 
 async function* staged(

@@ -40,10 +40,27 @@ export interface NormalisedTable {
   dimensionCodes: DimensionCode[];
   /** The staged row for one raw observation; undefined for measures that are not numbers (text topics). */
   stage(raw: RawObservation, row: number): StagedRow | undefined;
+  /** What `stage` does, as data, for a reader that normalises inside the engine (bulk.ts). */
+  layout: StageLayout;
 }
 
-// A national table has no region dimension: its figures are about Nederland as a whole.
-const NATIONAL = 'NL01';
+/** The decisions `stage` applies to every row, spelled out so SQL can apply the same ones. */
+export interface StageLayout {
+  /** The geo dimension's key; absent for a national table (region NL01). */
+  region?: string;
+  /** The time dimension's key; absent when `fixedPeriod` applies. */
+  period?: string;
+  fixedPeriod?: string;
+  /** The classification dimensions, in the order categoryKey writes them (sorted by key). */
+  categories: string[];
+  /** Every measure and the variable key it becomes; no key for text measures (left out). */
+  measures: { code: string; key?: string }[];
+  /** Periods whose observations carry a status other than final (Voorlopig, Nader voorlopig). */
+  periodStatus: [string, ObservationStatus][];
+}
+
+/** A national table has no region dimension: its figures are about Nederland as a whole. */
+export const NATIONAL = 'NL01';
 
 /** Normalises a table's metadata and prepares the per-row conversion. */
 export function normaliseTable(table: TableMetadata, options: NormaliseOptions = {}): NormalisedTable {
@@ -59,8 +76,17 @@ export function normaliseTable(table: TableMetadata, options: NormaliseOptions =
     if (status !== 'final') periodStatus.set(code.code, status);
   }
   const categories = new Map<string, string>();
+  const layout: StageLayout = {
+    region: geo?.key,
+    period: time?.key,
+    fixedPeriod,
+    categories: plain.map((d) => d.key).sort(),
+    measures: table.measures.map((m) => ({ code: m.key, key: keys.get(m.key) })),
+    periodStatus: [...periodStatus],
+  };
 
   return {
+    layout,
     dataset: datasetFor(table, options),
     variables: numeric.map((m) => variableFor(m, keys.get(m.key) ?? m.key)),
     dimensionCodes: dimensionCodesFor(plain),
@@ -154,15 +180,34 @@ export function variableKey(code: string): string {
   return /^[A-Za-z_]/.test(cleaned) ? cleaned.slice(0, 128) : `v_${cleaned}`.slice(0, 128);
 }
 
-/** The codes of the classification dimensions (not region, not period), as dimension_code rows. */
+/** How a group of codes is named in dimension_code: apart from any CBS code (those have no colon). */
+export function groupCode(id: string): string {
+  return `group:${id}`;
+}
+
+/**
+ * The codes of the classification dimensions (not region, not period), as dimension_code rows.
+ * Where CBS files codes in groups, each group is a row too (code "group:<id>", its title) and
+ * parent links code -> group -> parent group: StatLine's tree, which aggregation and disclosure
+ * read as the dimension's hierarchy. A group is a folder, not an observation: no figure has it.
+ */
 export function dimensionCodesFor(dimensions: readonly Dimension[]): DimensionCode[] {
   const out: DimensionCode[] = [];
   for (const d of dimensions) {
     const seen = new Set<string>();
+    const groups = new Map((d.groups ?? []).map((g) => [g.id, g]));
+    for (const g of groups.values()) {
+      const code = groupCode(g.id);
+      if (seen.has(code)) continue;
+      seen.add(code);
+      const parent = g.parent !== undefined && groups.has(g.parent) ? groupCode(g.parent) : undefined;
+      out.push({ dimension: d.key, code, title: g.title, ...(parent ? { parent } : {}) });
+    }
     for (const c of d.codes) {
       if (c.code === '' || seen.has(c.code)) continue;
       seen.add(c.code);
-      out.push({ dimension: d.key, code: c.code, title: c.title });
+      const parent = c.group !== undefined && groups.has(c.group) ? groupCode(c.group) : undefined;
+      out.push({ dimension: d.key, code: c.code, title: c.title, ...(parent ? { parent } : {}) });
     }
   }
   return out;
@@ -204,7 +249,12 @@ function categoriesOf(
 function valueOf(raw: RawObservation): string | number | null {
   if (typeof raw.value === 'number') return raw.value;
   if (typeof raw.value === 'string') return raw.value.trim();
-  return SYMBOL[statusFromCbs(raw.valueAttribute)] ?? '.';
+  return symbolOf(raw.valueAttribute);
+}
+
+/** The CBS symbol ingest reads for a missing value with this v4 ValueAttribute (or none: '.'). */
+export function symbolOf(valueAttribute: string | undefined): string {
+  return SYMBOL[statusFromCbs(valueAttribute)] ?? '.';
 }
 
 const SYMBOL: Partial<Record<ObservationStatus, string>> = {

@@ -36,6 +36,17 @@ export interface DimensionCodeInfo {
   status?: string;
 }
 
+/**
+ * A group of a dimension's codes (v4 <Dimension>Groups, v3 CategoryGroups): the folders StatLine
+ * shows its codes in ("Totaal", "Bedrijfssector", "Bedrijfstak" ...), nested by parent.
+ */
+export interface CodeGroup {
+  id: string;
+  title: string;
+  parent?: string;
+  description?: string;
+}
+
 /** A dimension of the table with all its codes. */
 export interface Dimension {
   key: string;
@@ -44,6 +55,8 @@ export interface Dimension {
   /** The boundary year of a geo dimension (v3 GeoDetail, v4 MapYear), when given. */
   mapYear?: number;
   codes: DimensionCodeInfo[];
+  /** The groups its codes sit in (DimensionCodeInfo.group names one), when the table has them. */
+  groups?: CodeGroup[];
 }
 
 /** Everything udc needs to know about a table before its observations. */
@@ -95,4 +108,6 @@ export interface CatalogEntry {
   frequency?: string;
   recordCount?: number;
   language?: string;
+  /** The theme paths a theme search found the table under. */
+  themes?: string[];
 }

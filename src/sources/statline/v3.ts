@@ -4,10 +4,11 @@
  * ODataApi, and the observations through the bulk ODataFeed, which pages past 10,000 rows.
  */
 import { fetchAll, readODataPage } from './feed.js';
-import { getJson, type HttpOptions } from './http.js';
+import { getJson, StatlineHttpError, type HttpOptions } from './http.js';
 import { joinUrl, queryString, type ObservationQuery } from './query.js';
 import type {
   CatalogEntry,
+  CodeGroup,
   Dimension,
   DimensionCodeInfo,
   Measure,
@@ -123,6 +124,25 @@ export function readV3Codes(url: string, document: unknown): DimensionCodeInfo[]
   }));
 }
 
+/** Reads v3 CategoryGroups (ID, DimensionKey, Title, Description, ParentID) per dimension key. */
+export function readCategoryGroups(url: string, document: unknown): Map<string, CodeGroup[]> {
+  const byDimension = new Map<string, CodeGroup[]>();
+  for (const g of readODataPage(url, document).value) {
+    const dimension = text(g['DimensionKey']);
+    if (!dimension || g['ID'] === null || g['ID'] === undefined) continue;
+    const group: CodeGroup = {
+      id: String(g['ID']),
+      title: text(g['Title'])?.trim() || String(g['ID']),
+      parent: g['ParentID'] === null || g['ParentID'] === undefined ? undefined : String(g['ParentID']),
+      description: text(g['Description'])?.trim() || undefined,
+    };
+    const list = byDimension.get(dimension);
+    if (list) list.push(group);
+    else byDimension.set(dimension, [group]);
+  }
+  return byDimension;
+}
+
 /** Fetches a v3 table's metadata: TableInfos, DataProperties and every dimension list. */
 export async function fetchTableV3(base: string, id: string, http: HttpOptions): Promise<TableMetadata> {
   const urls = v3Urls(base, id);
@@ -133,6 +153,16 @@ export async function fetchTableV3(base: string, id: string, http: HttpOptions):
   for (const dimension of dimensions) {
     const codesUrl = `${urls.api}/${encodeURIComponent(dimension.key)}${queryString({ $format: 'json' })}`;
     dimension.codes = readV3Codes(codesUrl, { value: await fetchAll(codesUrl, http) });
+  }
+  if (dimensions.some((d) => d.codes.some((c) => c.group !== undefined))) {
+    const groupsUrl = `${urls.api}/CategoryGroups${queryString({ $format: 'json' })}`;
+    const groups = await fetchAll(groupsUrl, http).catch((error: unknown) => {
+      // Older tables have no CategoryGroups collection at all.
+      if (error instanceof StatlineHttpError && error.status === 404) return [];
+      throw error;
+    });
+    const byDimension = readCategoryGroups(groupsUrl, { value: groups });
+    for (const d of dimensions) if (byDimension.has(d.key)) d.groups = byDimension.get(d.key);
   }
   return { ...info, url: urls.api, measures, dimensions };
 }

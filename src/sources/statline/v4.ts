@@ -7,6 +7,7 @@ import { getJson, StatlineHttpError, type HttpOptions } from './http.js';
 import { joinUrl, queryString, type ObservationQuery } from './query.js';
 import type {
   CatalogEntry,
+  CodeGroup,
   Dimension,
   DimensionCodeInfo,
   DimensionKind,
@@ -111,6 +112,41 @@ export function readV4Codes(url: string, document: unknown): DimensionCodeInfo[]
   }));
 }
 
+/** Reads a <Dimension>Groups or MeasureGroups list (Id, Title, Description, ParentId). */
+export function readV4Groups(url: string, document: unknown): CodeGroup[] {
+  return readODataPage(url, document)
+    .value.filter((g) => g['Id'] !== null && g['Id'] !== undefined)
+    .map((g) => ({
+      id: String(g['Id']),
+      title: text(g['Title'])?.trim() || String(g['Id']),
+      parent: g['ParentId'] === null || g['ParentId'] === undefined ? undefined : String(g['ParentId']),
+      description: text(g['Description'])?.trim() || undefined,
+    }));
+}
+
+/** The titles from the top group down to group `id` ("Banen > Werknemers"), or undefined when unknown. */
+export function groupPath(groups: readonly CodeGroup[], id: string | undefined): string | undefined {
+  const byId = new Map(groups.map((g) => [g.id, g]));
+  const titles: string[] = [];
+  const seen = new Set<string>();
+  for (let g = id === undefined ? undefined : byId.get(id); g && !seen.has(g.id);) {
+    seen.add(g.id);
+    titles.unshift(g.title);
+    g = g.parent === undefined ? undefined : byId.get(g.parent);
+  }
+  return titles.length > 0 ? titles.join(' > ') : undefined;
+}
+
+// Groups are optional: a table without them (or a server that does not serve them) answers 404.
+async function optionalList(url: string, http: HttpOptions): Promise<Record<string, unknown>[] | undefined> {
+  try {
+    return await fetchAll(url, http);
+  } catch (error) {
+    if (error instanceof StatlineHttpError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
 /** Fetches a v4 table's metadata: Properties, MeasureCodes, Dimensions and every code list. */
 export async function fetchTableV4(
   base: string,
@@ -123,11 +159,29 @@ export async function fetchTableV4(
   const info = readProperties(propertiesUrl, id, await getJson(propertiesUrl, http));
   const measuresUrl = `${table}/MeasureCodes`;
   const measures = readMeasureCodes(measuresUrl, { value: await fetchAll(measuresUrl, http) });
+  if (measures.some((m) => m.group !== undefined)) {
+    // A measure's group is an id; its title path ("Werkzame beroepsbevolking > Totaal") is what
+    // a person reads. Without MeasureGroups the id stays, so same-titled measures stay apart.
+    const groupsUrl = `${table}/MeasureGroups`;
+    const list = await optionalList(groupsUrl, http);
+    const groups = list ? readV4Groups(groupsUrl, { value: list }) : [];
+    for (const m of measures) m.group = groupPath(groups, m.group) ?? m.group;
+  }
   const dimensionsUrl = `${table}/Dimensions`;
-  const dimensions = readDimensions(dimensionsUrl, await getJson(dimensionsUrl, http));
+  const dimensionsDocument = await getJson(dimensionsUrl, http);
+  const dimensions = readDimensions(dimensionsUrl, dimensionsDocument);
+  const withoutGroups = new Set(
+    readODataPage(dimensionsUrl, dimensionsDocument)
+      .value.filter((d) => d['ContainsGroups'] === false)
+      .map((d) => String(d['Identifier'] ?? '')),
+  );
   for (const dimension of dimensions) {
     const codesUrl = `${table}/${encodeURIComponent(dimension.key)}Codes`;
     dimension.codes = readV4Codes(codesUrl, { value: await fetchAll(codesUrl, http) });
+    if (withoutGroups.has(dimension.key) || !dimension.codes.some((c) => c.group !== undefined)) continue;
+    const groupsUrl = `${table}/${encodeURIComponent(dimension.key)}Groups`;
+    const groups = await optionalList(groupsUrl, http);
+    if (groups) dimension.groups = readV4Groups(groupsUrl, { value: groups });
   }
   return { ...info, url: table, measures, dimensions };
 }

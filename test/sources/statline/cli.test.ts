@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { main } from '../../../src/cli/main.js';
 import { openDuckDBStore } from '../../../src/store/index.js';
 import { ODATA_FIXTURES, file, startReplayServer, type ReplayServer } from '../../helpers/replay-server.js';
-import { serve80137ned } from '../../helpers/statline-tables.js';
+import { serve80137ned, serveThemes } from '../../helpers/statline-tables.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
@@ -60,6 +60,29 @@ describe('udc statline', () => {
       n: 8100,
     });
     await store.close();
+  });
+
+  it('searches by theme and shows where each table is filed', async () => {
+    serveThemes(server);
+    expect(await main(['statline', 'search', '--theme', 'vacatures', '--base-url', server.url])).toBe(0);
+    expect(out.join('')).toMatch(
+      /83599NED\s+Openstaande vacatures; SBI 2008, regio .*Arbeid en sociale zekerheid > Vacatures/,
+    );
+    expect(out.join('')).toContain('1 tables');
+    out = [];
+    expect(
+      await main([
+        'statline',
+        'search',
+        '--theme',
+        'arbeid',
+        '--modified-since',
+        'last week',
+        '--base-url',
+        server.url,
+      ]),
+    ).toBe(2);
+    expect(err.join('')).toContain('--modified-since must be a date such as 2024-01-31');
   });
 
   it('says which URL failed and exits 3 when the server is unreachable', async () => {
