@@ -1,6 +1,7 @@
 // The auditor makes the intruder's attack: knowing every published value, that cells are not
 // negative and that totals add up, what range can each suppressed cell still take? It solves one
 // linear program per bound; a primary cell whose range is narrower than its requirement is a leak.
+import { cheapestHypercube, dimensionMoves, tableStrides } from './hypercube.js';
 import { PersistentLp, type LinearRow } from './lp.js';
 import type { Requirement } from './rules.js';
 import { cellCoordinates, type Table } from './table.js';
@@ -31,11 +32,15 @@ export interface AuditReport {
   /** Linear programs solved, and the groups of linked suppressed cells they were solved in. */
   solves: number;
   components: number;
+  /** Primary cells shown safe by a hypercube of suppressed cells ('verdict' mode), without an LP. */
+  certified: number;
 }
 
 /** Options: 'intervals' computes exact bounds for every suppressed cell; 'verdict' stops as soon as each primary is shown safe. */
 export interface AuditOptions {
   mode?: 'intervals' | 'verdict';
+  /** 'verdict' mode: certify primaries by hypercubes of suppressed cells before any LP (default true). */
+  hypercubes?: boolean;
 }
 
 /**
@@ -97,8 +102,37 @@ export async function auditSuppression(
     else rowsOf.set(root, [r]);
   }
 
-  const report: AuditReport = { intervals: [], leaks: [], solves: 0, components: members.size };
+  const report: AuditReport = {
+    intervals: [],
+    leaks: [],
+    solves: 0,
+    components: members.size,
+    certified: 0,
+  };
+  // 'verdict' mode first looks, for every primary, for a hypercube made of suppressed cells only
+  // that moves it by its levels without a corner turning negative: such a cube is a table the
+  // intruder cannot tell from the true one, so the primary is safe and needs no LP. Components
+  // whose primaries are all certified so are not solved at all.
+  const certified = new Set<number>();
+  if (mode === 'verdict' && (options.hypercubes ?? true)) {
+    const moves = table.dimensions.map(dimensionMoves);
+    const strides = tableStrides(table);
+    const mask = new Uint8Array(table.cells.length);
+    for (const cell of hidden) mask[cell] = 1;
+    const none = new Uint8Array(table.cells.length);
+    const onlySuppressed = (): number => Infinity;
+    for (const [cell, required] of requirements) {
+      if (!mask[cell]) continue;
+      const cube = (up: number, down: number) =>
+        cheapestHypercube(table, moves, strides, cell, up, down, mask, none, onlySuppressed);
+      if (cube(required.upper, required.lower) || (cube(required.upper, 0) && cube(0, required.lower)))
+        certified.add(cell);
+    }
+    report.certified = certified.size;
+  }
   for (const [root, cols] of members) {
+    if (mode === 'verdict' && cols.every((k) => !requirements.has(hidden[k]!) || certified.has(hidden[k]!)))
+      continue;
     const local = new Map(cols.map((k, j) => [k, j]));
     const lpRows: LinearRow[] = (rowsOf.get(root) ?? []).map((r) => ({
       columns: r.columns.map((k) => local.get(k)!),
@@ -106,14 +140,32 @@ export async function auditSuppression(
       lower: r.rhs,
       upper: r.rhs,
     }));
-    const lp = await PersistentLp.create({
-      cost: cols.map(() => 0),
-      lower: cols.map(() => 0),
-      upper: cols.map(() => Infinity),
-      rows: lpRows,
+    // In 'verdict' mode each primary p gets two helper columns for the batched solves:
+    // t_p <= x_p capped at value + upper, and s_p >= x_p floored at value - lower. Maximising the
+    // sum of t (or minimising the sum of s) pushes many primaries towards their requirement in one
+    // solve; with zero cost they leave the intruder's feasible set of x unchanged.
+    const primaries =
+      mode === 'verdict'
+        ? cols.filter((k) => requirements.has(hidden[k]!) && !certified.has(hidden[k]!))
+        : [];
+    const n = cols.length;
+    const cost: number[] = cols.map(() => 0);
+    const lower: number[] = cols.map(() => 0);
+    const upper: number[] = cols.map(() => Infinity);
+    primaries.forEach((k, i) => {
+      const cell = hidden[k]!;
+      const value = table.cells[cell]!.value;
+      const required = requirements.get(cell)!;
+      cost.push(0, 0);
+      lower.push(0, value - required.lower);
+      upper.push(value + required.upper, Infinity);
+      const j = local.get(k)!;
+      lpRows.push({ columns: [n + 2 * i, j], coefficients: [1, -1], lower: -Infinity, upper: 0 });
+      lpRows.push({ columns: [n + 2 * i + 1, j], coefficients: [1, -1], lower: 0, upper: Infinity });
     });
+    const lp = await PersistentLp.create({ cost, lower, upper, rows: lpRows });
     try {
-      auditComponent(table, hidden, cols, lp, requirements, mode, report);
+      auditComponent(table, hidden, cols, primaries, lp, requirements, certified, mode, report);
     } finally {
       lp.dispose();
     }
@@ -127,12 +179,15 @@ function auditComponent(
   table: Table,
   hidden: readonly number[],
   cols: readonly number[],
+  primaries: readonly number[],
   lp: PersistentLp,
   requirements: ReadonlyMap<number, Requirement>,
+  certified: ReadonlySet<number>,
   mode: 'intervals' | 'verdict',
   report: AuditReport,
 ): void {
   const n = cols.length;
+  const width = lp.columns;
   const cellOf = (j: number): number => hidden[cols[j]!]!;
   // Best bounds seen in any solution so far: in 'verdict' mode a primary whose requirement is
   // already met by some feasible table needs no solve of its own.
@@ -144,29 +199,65 @@ function auditComponent(
       if (x[j]! < seenMin[j]!) seenMin[j] = x[j]!;
     }
   };
-  const cost = new Float64Array(n);
-  const optimise = (j: number, sign: 1 | -1): number => {
-    cost.fill(0);
-    cost[j] = sign;
+  const cost = new Float64Array(width);
+  const solve = (): Float64Array | 'unbounded' => {
     lp.setCosts(cost);
     const solution = lp.solve();
     report.solves++;
-    if (solution.status === 'unbounded') return sign === -1 ? Infinity : -Infinity;
+    if (solution.status === 'unbounded') return 'unbounded';
     if (solution.status !== 'optimal')
       throw new Error(
         `auditor: the published table is not consistent (${solution.status}); check that totals add up`,
       );
     record(solution.x);
-    return solution.x[j]!;
+    return solution.x;
   };
+  const optimise = (j: number, sign: 1 | -1): number => {
+    cost.fill(0);
+    cost[j] = sign;
+    const x = solve();
+    if (x === 'unbounded') return sign === -1 ? Infinity : -Infinity;
+    return x[j]!;
+  };
+  const needs = (j: number): { up: number; down: number } => {
+    const cell = cellOf(j);
+    const required = requirements.get(cell);
+    const value = table.cells[cell]!.value;
+    const tolerance = 1e-6 * Math.max(1, value);
+    return {
+      up: required ? value + required.upper - tolerance : Infinity,
+      down: required ? value - required.lower + tolerance : -Infinity,
+    };
+  };
+
+  if (mode === 'verdict' && primaries.length > 0) {
+    // Batched solves: every solution is a table the intruder cannot rule out, so every primary it
+    // carries to its requirement is shown safe. Repeat while a round shows something new; the
+    // primaries left get exact single solves below, so the verdict is the same as without batching.
+    const local = new Map(cols.map((k, j) => [k, j]));
+    const index = primaries.map((k) => local.get(k)!);
+    for (const up of [true, false]) {
+      let open = index
+        .map((j, i) => [j, i] as const)
+        .filter(([j]) => (up ? seenMax[j]! < needs(j).up : seenMin[j]! > needs(j).down));
+      while (open.length > 0) {
+        cost.fill(0);
+        for (const [, i] of open) cost[n + 2 * i + (up ? 0 : 1)] = up ? -1 : 1;
+        if (solve() === 'unbounded') break;
+        const still = open.filter(([j]) => (up ? seenMax[j]! < needs(j).up : seenMin[j]! > needs(j).down));
+        if (still.length === open.length) break;
+        open = still;
+      }
+    }
+  }
+
   for (let j = 0; j < n; j++) {
     const cell = cellOf(j);
     const required = requirements.get(cell);
-    if (mode === 'verdict' && !required) continue;
+    if (mode === 'verdict' && (!required || certified.has(cell))) continue;
     const value = table.cells[cell]!.value;
     const tolerance = 1e-6 * Math.max(1, value);
-    const upNeeded = required ? value + required.upper - tolerance : Infinity;
-    const downNeeded = required ? value - required.lower + tolerance : -Infinity;
+    const { up: upNeeded, down: downNeeded } = needs(j);
     const max = mode === 'verdict' && seenMax[j]! >= upNeeded ? seenMax[j]! : optimise(j, -1);
     const min = mode === 'verdict' && seenMin[j]! <= downNeeded ? seenMin[j]! : optimise(j, 1);
     const interval: CellInterval = { cell, coordinates: cellCoordinates(table, cell), value, min, max };

@@ -15,6 +15,7 @@ export * from './cell-key.js';
 export * from './config.js';
 export * from './rounding.js';
 export * from './rules.js';
+export * from './hypercube.js';
 export * from './secondary.js';
 export * from './table.js';
 

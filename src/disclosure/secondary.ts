@@ -1,4 +1,4 @@
-// Secondary (complementary) suppression by linear programming, one primary cell at a time, in the
+// Secondary (complementary) suppression, one primary cell at a time, by linear programming in the
 // way of Kelly, Golden and Assad (1992) and Fischetti and Salazar-González (2000): for each
 // direction (up, down) find the cheapest change of the table that moves the primary cell by its
 // protection level while every total still adds up and no cell turns negative. The cells that
@@ -11,6 +11,14 @@
 // dimensions); cells outside the scope are held fixed, so any change found there is also valid for
 // the whole table. Only when the scope cannot hold such a change does it widen a level (wijk ->
 // gemeente -> ...), ending with the whole table.
+//
+// Before any LP, a hypercube (hypercube.ts) is tried: the same kind of change, of the smallest
+// shape, found by enumeration. Cubes are greedy and each needs up to 2^dimensions cells, so the
+// pattern they build carries redundant complements; a clean-up pass then releases every
+// complement whose primaries can still be shown protected by changes over the cells that remain
+// suppressed (kept witnesses, or a cube of suppressed cells only). Every primary side keeps its
+// proof throughout, so the result is as safe as the LP's.
+import { cheapestHypercube, dimensionMoves, tableStrides, type Hypercube, type Move } from './hypercube.js';
 import { PersistentLp, type LinearRow } from './lp.js';
 import type { Requirement } from './rules.js';
 import { constraintsByCell, type Table } from './table.js';
@@ -33,6 +41,10 @@ export interface SecondaryResult {
   secondaryValue: number;
   /** Linear programs solved. */
   solves: number;
+  /** Hypercube changes used instead of a linear program. */
+  hypercubes: number;
+  /** Complements the clean-up pass published again. */
+  released: number;
   /** Primary cells no pattern can protect (their requirement exceeds what the table allows). */
   unprotectable: number[];
 }
@@ -40,46 +52,80 @@ export interface SecondaryResult {
 /** Options for secondary suppression. */
 export interface SecondaryOptions {
   cost?: SecondaryCost;
+  /** Try a hypercube before an LP (default true); false: an LP for every primary (slower, sometimes fewer cells). */
+  hypercubes?: boolean;
+  /** Release complements that turn out not to be needed (default true). */
+  cleanUp?: boolean;
 }
 
 /**
  * A change of the table found earlier: nonzero only on suppressed cells, keeping every total and
- * every cell non-negative. Suppression only grows, so it stays valid, and scaled (or turned round)
- * it may already prove that a later primary cell can move far enough.
+ * every cell non-negative. Suppression only grows while protecting, so it stays valid, and scaled
+ * (or turned round) it may already prove that a later primary cell can move far enough. The
+ * clean-up pass kills the witnesses through a complement it releases.
  */
 interface Witness {
   cells: number[];
   change: number[];
-}
-
-/** Finds a stored change that, scaled, moves `cell` by `amount` (up or down) and keeps all cells >= 0. */
-function provenByWitness(
-  table: Table,
-  witnesses: readonly Witness[],
-  byCell: ReadonlyMap<number, number[]>,
-  cell: number,
-  amount: number,
-  up: boolean,
-): boolean {
-  for (const w of byCell.get(cell) ?? []) {
-    const witness = witnesses[w]!;
-    const own = witness.change[witness.cells.indexOf(cell)]!;
-    const scale = (up ? amount : -amount) / own;
-    if (witness.cells.every((c, j) => table.cells[c]!.value + scale * witness.change[j]! >= -1e-9))
-      return true;
-  }
-  return false;
+  alive: boolean;
+  /** Primary sides (2 * cell + 0 up, + 1 down) whose proof this witness is. */
+  proves: number[];
 }
 
 interface WitnessMemory {
   witnesses: Witness[];
   byCell: Map<number, number[]>;
+  /** Per primary side (2 * cell + 0 up, + 1 down): the witness proving it. */
+  proof: Map<number, number>;
+}
+
+/** Finds a live stored change that, scaled, moves `cell` by `amount` (up or down) and keeps all cells >= 0; its id or -1. */
+function witnessFor(table: Table, memory: WitnessMemory, cell: number, amount: number, up: boolean): number {
+  for (const w of memory.byCell.get(cell) ?? []) {
+    const witness = memory.witnesses[w]!;
+    if (!witness.alive) continue;
+    const own = witness.change[witness.cells.indexOf(cell)]!;
+    const scale = (up ? amount : -amount) / own;
+    let ok = true;
+    for (let j = 0; j < witness.cells.length && ok; j++)
+      ok = table.cells[witness.cells[j]!]!.value + scale * witness.change[j]! >= -1e-9;
+    if (ok) return w;
+  }
+  return -1;
+}
+
+/** Records that witness `w` proves one side of a primary. */
+function assignProof(memory: WitnessMemory, cell: number, up: boolean, w: number): void {
+  const side = 2 * cell + (up ? 0 : 1);
+  memory.proof.set(side, w);
+  memory.witnesses[w]!.proves.push(side);
+}
+
+/** A known witness for this side, recorded as its proof; false when there is none. */
+function provenByWitness(
+  table: Table,
+  memory: WitnessMemory,
+  cell: number,
+  amount: number,
+  up: boolean,
+): boolean {
+  const w = witnessFor(table, memory, cell, amount, up);
+  if (w < 0) return false;
+  assignProof(memory, cell, up, w);
+  return true;
 }
 
 interface Scope {
   cells: number[];
   local: Map<number, number>;
   lp: PersistentLp;
+}
+
+interface CubeContext {
+  moves: Move[][][];
+  strides: number[];
+  /** Structural zeros that may not change (empty cells that are not primary). */
+  fixed: Uint8Array;
 }
 
 /**
@@ -103,11 +149,21 @@ export async function secondarySuppression(
     secondaries: 0,
     secondaryValue: 0,
     solves: 0,
+    hypercubes: 0,
+    released: 0,
     unprotectable: [],
   };
+  const fixed = new Uint8Array(table.cells.length);
+  table.cells.forEach((c, i) => (fixed[i] = c.empty && !requirements.has(i) ? 1 : 0));
+  const cubes: CubeContext = {
+    moves: table.dimensions.map(dimensionMoves),
+    strides: tableStrides(table),
+    fixed,
+  };
+  const useCubes = options.hypercubes ?? true;
   const subtree = subtrees(table);
   const maxDepth = Math.max(...table.dimensions.map((d) => Math.max(...d.depth)));
-  const memory: WitnessMemory = { witnesses: [], byCell: new Map() };
+  const memory: WitnessMemory = { witnesses: [], byCell: new Map(), proof: new Map() };
 
   // Top-down (as HiTaS does): complements chosen for totals are then free for the cells below.
   const order = [...requirements.entries()].sort(
@@ -115,6 +171,8 @@ export async function secondarySuppression(
   );
   try {
     for (const [cell, required] of order) {
+      if (useCubes && protectByHypercube(table, cubes, cell, required, pattern, costOf, result, memory))
+        continue;
       let protectedBoth = false;
       for (let level = 0; level <= maxDepth + 1 && !protectedBoth; level++) {
         const key = scopeKey(table, cell, level);
@@ -131,7 +189,77 @@ export async function secondarySuppression(
   } finally {
     for (const scope of scopes.values()) scope.lp.dispose();
   }
+  if (options.cleanUp ?? true) releaseRedundant(table, requirements, cubes, pattern, costOf, result, memory);
   return result;
+}
+
+/**
+ * The clean-up pass: tries to publish each complement again, the most costly first. A complement
+ * is released only when every primary side proved through it finds another proof among the cells
+ * that stay suppressed (a live witness without it, or a cube of suppressed cells only), so every
+ * protected primary remains provably protected.
+ */
+function releaseRedundant(
+  table: Table,
+  requirements: ReadonlyMap<number, Requirement>,
+  cubes: CubeContext,
+  pattern: Uint8Array,
+  costOf: (value: number) => number,
+  result: SecondaryResult,
+  memory: WitnessMemory,
+): void {
+  const complements: number[] = [];
+  pattern.forEach((state, i) => state === SECONDARY && complements.push(i));
+  complements.sort((a, b) => costOf(table.cells[b]!.value) - costOf(table.cells[a]!.value) || a - b);
+  const onlySuppressed = (): number => Infinity;
+  for (const s of complements) {
+    const dying = (memory.byCell.get(s) ?? []).filter((w) => memory.witnesses[w]!.alive);
+    const affected = new Set<number>();
+    for (const w of dying)
+      for (const side of memory.witnesses[w]!.proves) if (memory.proof.get(side) === w) affected.add(side);
+    pattern[s] = PUBLISHED;
+    for (const w of dying) memory.witnesses[w]!.alive = false;
+    const replaced: [number, number][] = [];
+    let ok = true;
+    for (const side of affected) {
+      const cell = side >> 1;
+      const up = (side & 1) === 0;
+      const required = requirements.get(cell)!;
+      const amount = up ? required.upper : required.lower;
+      let w = witnessFor(table, memory, cell, amount, up);
+      if (w < 0) {
+        const cube = cheapestHypercube(
+          table,
+          cubes.moves,
+          cubes.strides,
+          cell,
+          up ? amount : 0,
+          up ? 0 : amount,
+          pattern,
+          cubes.fixed,
+          onlySuppressed,
+        );
+        if (cube) w = addWitness(memory, cube.cells, cube.signs);
+      }
+      if (w < 0) {
+        ok = false;
+        break;
+      }
+      replaced.push([side, w]);
+    }
+    if (!ok) {
+      pattern[s] = SECONDARY;
+      for (const w of dying) memory.witnesses[w]!.alive = true;
+      continue;
+    }
+    for (const [side, w] of replaced) {
+      memory.proof.set(side, w);
+      memory.witnesses[w]!.proves.push(side);
+    }
+    result.secondaries--;
+    result.secondaryValue -= table.cells[s]!.value;
+    result.released++;
+  }
 }
 
 /** Tries both directions in one scope; marks the complements; false when the scope cannot protect the cell. */
@@ -169,47 +297,111 @@ function protectInScope(
     cells.forEach((_, j) => (change[j] = solution.x[2 * j]! - solution.x[2 * j + 1]!));
     return change;
   };
-  const mark = (change: Float64Array, amount: number): void => {
-    const tiny = 1e-7 * Math.max(1, amount);
-    const witness: Witness = { cells: [], change: [] };
-    cells.forEach((c, j) => {
-      if (Math.abs(change[j]!) <= tiny) return;
-      witness.cells.push(c);
-      witness.change.push(change[j]!);
-      if (pattern[c] === PUBLISHED) {
-        pattern[c] = SECONDARY;
-        result.secondaries++;
-        result.secondaryValue += table.cells[c]!.value;
-      }
-    });
-    const id = memory.witnesses.push(witness) - 1;
-    for (const c of witness.cells) {
-      const list = memory.byCell.get(c);
-      if (list) list.push(id);
-      else memory.byCell.set(c, [id]);
-    }
-  };
-  const proven = (amount: number, up: boolean): boolean =>
-    provenByWitness(table, memory.witnesses, memory.byCell, cell, amount, up);
-  let up: Float64Array | undefined;
-  const upProven = required.upper > 0 && proven(required.upper, true);
-  if (required.upper > 0 && !upProven) {
-    up = solveDirection(required.upper, true);
-    if (!up) return false;
-    mark(up, required.upper);
+  if (required.upper > 0 && !provenByWitness(table, memory, cell, required.upper, true)) {
+    const change = solveDirection(required.upper, true);
+    if (!change) return false;
+    assignProof(
+      memory,
+      cell,
+      true,
+      markChange(table, cells, change, required.upper, pattern, result, memory),
+    );
   }
-  if (required.lower > 0 && !proven(required.lower, false)) {
-    // The upward change turned round and scaled is often also a valid downward one: then the cells
-    // already marked protect the lower side too, and no second solve is needed.
-    const scale = required.lower / (required.upper || 1);
-    const mirrored =
-      up !== undefined &&
-      cells.every((c, j) => up![j]! <= 0 || table.cells[c]!.value >= scale * up![j]! - 1e-9);
-    if (!mirrored) {
-      const down = solveDirection(required.lower, false);
-      if (!down) return false;
-      mark(down, required.lower);
+  if (required.lower > 0 && !provenByWitness(table, memory, cell, required.lower, false)) {
+    // The upward change turned round and scaled is often also a valid downward one (the witness
+    // check just made finds it); else a second solve.
+    const change = solveDirection(required.lower, false);
+    if (!change) return false;
+    assignProof(
+      memory,
+      cell,
+      false,
+      markChange(table, cells, change, required.lower, pattern, result, memory),
+    );
+  }
+  return true;
+}
+
+/** Stores a change (nonzero entries only) as a live witness; returns its id. */
+function addWitness(memory: WitnessMemory, cells: readonly number[], change: readonly number[]): number {
+  const id = memory.witnesses.push({ cells: [...cells], change: [...change], alive: true, proves: [] }) - 1;
+  for (const c of cells) {
+    const list = memory.byCell.get(c);
+    if (list) list.push(id);
+    else memory.byCell.set(c, [id]);
+  }
+  return id;
+}
+
+/**
+ * Suppresses every published cell the change moves and keeps the change as a witness for later
+ * primaries; returns the witness id. `change[j]` belongs to `cells[j]`.
+ */
+function markChange(
+  table: Table,
+  cells: readonly number[],
+  change: ArrayLike<number>,
+  amount: number,
+  pattern: Uint8Array,
+  result: SecondaryResult,
+  memory: WitnessMemory,
+): number {
+  const tiny = 1e-7 * Math.max(1, amount);
+  const moved: number[] = [];
+  const by: number[] = [];
+  for (let j = 0; j < cells.length; j++) {
+    const c = cells[j]!;
+    if (Math.abs(change[j]!) <= tiny) continue;
+    moved.push(c);
+    by.push(change[j]!);
+    if (pattern[c] === PUBLISHED) {
+      pattern[c] = SECONDARY;
+      result.secondaries++;
+      result.secondaryValue += table.cells[c]!.value;
     }
+  }
+  return addWitness(memory, moved, by);
+}
+
+/**
+ * The hypercube first try: a witness already known, else the cheapest cube that protects both
+ * sides at once, else one cube per side. True when both sides are protected without an LP.
+ */
+function protectByHypercube(
+  table: Table,
+  cubes: CubeContext,
+  cell: number,
+  required: Requirement,
+  pattern: Uint8Array,
+  costOf: (value: number) => number,
+  result: SecondaryResult,
+  memory: WitnessMemory,
+): boolean {
+  const up =
+    required.upper > 0 && !provenByWitness(table, memory, cell, required.upper, true) ? required.upper : 0;
+  const down =
+    required.lower > 0 && !provenByWitness(table, memory, cell, required.lower, false) ? required.lower : 0;
+  if (up === 0 && down === 0) return true;
+  const find = (u: number, d: number): Hypercube | undefined =>
+    cheapestHypercube(table, cubes.moves, cubes.strides, cell, u, d, pattern, cubes.fixed, costOf);
+  const both = find(up, down);
+  if (both) {
+    const w = markChange(table, both.cells, both.signs, 1, pattern, result, memory);
+    if (up > 0) assignProof(memory, cell, true, w);
+    if (down > 0) assignProof(memory, cell, false, w);
+    result.hypercubes++;
+    return true;
+  }
+  const upCube = up > 0 ? find(up, 0) : undefined;
+  const downCube = down > 0 ? find(0, down) : undefined;
+  if ((up > 0 && !upCube) || (down > 0 && !downCube)) return false;
+  for (const [cube, isUp] of [
+    [upCube, true],
+    [downCube, false],
+  ] as const) {
+    if (!cube) continue;
+    assignProof(memory, cell, isUp, markChange(table, cube.cells, cube.signs, 1, pattern, result, memory));
+    result.hypercubes++;
   }
   return true;
 }

@@ -51,6 +51,8 @@ export const indicators: Migration = {
     // year unless the value was converted to another year's boundaries; conversion then says
     // 'exact' or 'estimated'). derivation: computed from the region's own published inputs, or
     // summed from its parts. disclosure: why a value is hidden or changed (NULL when published as is).
+    // One row per (indicator, region, period, boundary_year), which the build guarantees; no index,
+    // since the build replaces an indicator's values wholesale and an index would only slow that.
     `CREATE TABLE indicator_value (
        indicator VARCHAR NOT NULL,
        region VARCHAR NOT NULL,
@@ -63,8 +65,7 @@ export const indicators: Migration = {
        status VARCHAR NOT NULL,
        derivation VARCHAR NOT NULL CHECK (derivation IN ('computed', 'summed', 'converted')),
        conversion VARCHAR CHECK (conversion IS NULL OR conversion IN ('exact', 'estimated')),
-       disclosure VARCHAR CHECK (disclosure IS NULL OR disclosure IN ('primary', 'secondary', 'rounded', 'perturbed')),
-       PRIMARY KEY (indicator, region, period, boundary_year)
+       disclosure VARCHAR CHECK (disclosure IS NULL OR disclosure IN ('primary', 'secondary', 'rounded', 'perturbed'))
      )`,
   ],
 };
