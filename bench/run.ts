@@ -11,7 +11,7 @@ const benches: Record<string, () => Promise<{ run: Bench }>> = {
 };
 
 // Benchmarks written by other capabilities register themselves here when their file exists.
-for (const optional of ['geocode', 'statline', 'disclosure']) {
+for (const optional of ['geocode', 'statline', 'indicators', 'disclosure', 'api', 'linkage', 'dashboard']) {
   benches[optional] = () => import(`./${optional}.js`);
 }
 

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { categoryKey } from '../core/index.js';
 import type { SqlValue, Store } from '../store/index.js';
+import { protectPendingIndicators } from '../disclosure/publish.js';
 import { loadCrosswalk } from '../regions/register/store.js';
 import type { Expr } from './formula/ast.js';
 import { checkFormula, dependencyOrder, walk } from './formula/check.js';
@@ -23,7 +24,7 @@ export interface BuildOptions {
 }
 
 export interface BuildReport {
-  built: { id: string; values: number; ms: number }[];
+  built: { id: string; values: number }[];
   /** Unchanged since the last build (definition, dataset versions and options the same). */
   unchanged: string[];
   /** Not buildable: a source dataset is not in the store. */
@@ -95,6 +96,7 @@ export async function buildIndicators(
     todo.push({ def, hash });
   }
   if (todo.length === 0) {
+    await protectPendingIndicators(store);
     report.ms = performance.now() - started;
     return report;
   }
@@ -104,20 +106,35 @@ export async function buildIndicators(
     variables,
   );
   await store.session(async (s) => {
-    await s.run('DROP TABLE IF EXISTS udc_input');
-    await s.run('DROP TABLE IF EXISTS udc_result');
+    await dropWorkTables(s);
     try {
       await gatherInputs(s, inputs);
       await s.run(`CREATE TEMP TABLE udc_result AS SELECT * FROM indicator_value WITH NO DATA`);
+      // Indicators that read only datasets are computed together in one statement; one that
+      // references another waits for it, in dependency order.
+      const independent = todo.filter((t) => t.def.references.length === 0).map((t) => t.def);
+      const dependent = todo.filter((t) => t.def.references.length > 0).map((t) => t.def);
+      const batches = [...(independent.length ? [independent] : []), ...dependent.map((d) => [d])];
       let done = 0;
-      for (const { def } of todo) {
-        const t0 = performance.now();
-        const values = await computeIndicator(s, def, inputs);
-        if (options.boundaryYear !== undefined && isAdditiveRatio(def, variables))
-          await convertToBoundaryYear(s, def, options.boundaryYear);
-        report.built.push({ id: def.id, values, ms: performance.now() - t0 });
-        options.onProgress?.(++done, todo.length, def.id);
+      for (const batch of batches) {
+        const params: SqlValue[] = [];
+        const selects = batch.map((def) => indicatorSelect(def, inputs, params));
+        await s.run(`INSERT INTO udc_result ${selects.join('\nUNION ALL\n')}`, params);
+        done += batch.length;
+        options.onProgress?.(done, todo.length, batch[batch.length - 1]!.id);
       }
+      if (options.boundaryYear !== undefined) {
+        const convertible = todo.map((t) => t.def).filter((d) => isAdditiveRatio(d, variables));
+        await convertToBoundaryYear(s, convertible, options.boundaryYear);
+      }
+      const counts = new Map(
+        (
+          await s.all<{ indicator: string; n: number }>(
+            'SELECT indicator, count(*)::INTEGER AS n FROM udc_result GROUP BY indicator',
+          )
+        ).map((r) => [r.indicator, r.n]),
+      );
+      for (const { def } of todo) report.built.push({ id: def.id, values: counts.get(def.id) ?? 0 });
       await s.transaction(async (tx) => {
         const ids = todo.map((t) => t.def.id);
         const list = ids.map((_, i) => `$${i + 1}`).join(', ');
@@ -125,53 +142,70 @@ export async function buildIndicators(
         await tx.run(`DELETE FROM indicator_source WHERE indicator IN (${list})`, ids);
         await tx.run(`DELETE FROM indicator WHERE id IN (${list})`, ids);
         await tx.run('INSERT INTO indicator_value SELECT * FROM udc_result');
-        for (const { def, hash } of todo) {
-          const sources = def.datasets.map((d) => datasets.get(d)!);
-          const confidentiality = sources
-            .map((d) => d.confidentiality)
+        // Metadata and lineage of every rebuilt indicator, in two statements.
+        const rows = todo.map(({ def, hash }): SqlValue[] => {
+          const confidentiality = def.datasets
+            .map((d) => datasets.get(d)!.confidentiality)
             .reduce(
               (a, b) => (CONFIDENTIALITY_ORDER.indexOf(b) > CONFIDENTIALITY_ORDER.indexOf(a) ? b : a),
               'open',
             );
+          return [
+            def.id,
+            def.theme,
+            def.title.nl,
+            def.title.en,
+            def.description.nl,
+            def.description.en,
+            def.unit,
+            def.decimals,
+            def.better,
+            def.kind,
+            def.formula,
+            def.disclosure,
+            confidentiality,
+            def.library,
+            JSON.stringify(def.raw),
+            hash,
+          ];
+        });
+        await tx.run(
+          `INSERT INTO indicator SELECT *, current_timestamp FROM (VALUES ${placeholders(rows)})`,
+          rows.flat(),
+        );
+        const lineage = todo.flatMap(({ def }) =>
+          def.datasets.map((id): SqlValue[] => {
+            const d = datasets.get(id)!;
+            return [def.id, d.id, d.version, d.modified];
+          }),
+        );
+        if (lineage.length)
           await tx.run(
-            `INSERT INTO indicator VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, current_timestamp)`,
-            [
-              def.id,
-              def.theme,
-              def.title.nl,
-              def.title.en,
-              def.description.nl,
-              def.description.en,
-              def.unit,
-              def.decimals,
-              def.better,
-              def.kind,
-              def.formula,
-              def.disclosure,
-              confidentiality,
-              def.library,
-              JSON.stringify(def.raw),
-              hash,
-            ],
+            `INSERT INTO indicator_source SELECT c0, c1, c2, c3::TIMESTAMP FROM (VALUES ${placeholders(lineage)}) v(c0, c1, c2, c3)`,
+            lineage.flat(),
           );
-          for (const d of sources)
-            await tx.run('INSERT INTO indicator_source VALUES ($1, $2, $3, $4)', [
-              def.id,
-              d.id,
-              d.version,
-              d.modified,
-            ]);
-        }
       });
     } finally {
-      await s.run('DROP TABLE IF EXISTS udc_input');
-      await s.run('DROP TABLE IF EXISTS udc_result');
-      await s.run('DROP TABLE IF EXISTS udc_link');
+      await dropWorkTables(s);
     }
   });
   await storeThemes(store, library);
+  // Fresh values are invisible (published_indicator_value) until disclosure control protects them.
+  await protectPendingIndicators(store);
   report.ms = performance.now() - started;
   return report;
+}
+
+/** "($1, $2), ($3, $4)" for rows of values. */
+function placeholders(rows: readonly SqlValue[][]): string {
+  let n = 0;
+  return rows.map((r) => `(${r.map(() => `$${++n}`).join(', ')})`).join(', ');
+}
+
+/** The temporary tables of a build live on the session's connection; none may outlive it. */
+async function dropWorkTables(s: Store): Promise<void> {
+  for (const t of ['udc_input', 'udc_input_key', 'udc_result', 'udc_scale', 'udc_link'])
+    await s.run(`DROP TABLE IF EXISTS ${t}`);
 }
 
 /** Each stored variable (dataset.key) with how it aggregates. */
@@ -354,69 +388,66 @@ async function gatherInputs(s: Store, inputs: Map<string, Input>): Promise<void>
   await s.run('DROP TABLE udc_input_key');
 }
 
-/** Computes one indicator into udc_result; returns how many values it has. */
-async function computeIndicator(
-  s: Store,
-  def: IndicatorDefinition,
-  inputs: Map<string, Input>,
-): Promise<number> {
-  const used = new Map<number, string>();
-  const refs = new Map<string, string>();
-  const params: SqlValue[] = [];
+/**
+ * The SELECT giving one indicator's rows of udc_result from its inputs in udc_input (and, for
+ * references, the referenced indicators' values computed before it). Parameters are appended to
+ * `params`; input numbers are integers udc made, written into the SQL as they are.
+ */
+function indicatorSelect(def: IndicatorDefinition, inputs: Map<string, Input>, params: SqlValue[]): string {
   const param = (v: SqlValue) => {
     params.push(v);
     return `$${params.length}`;
   };
+  const used = new Set<string>();
+  const refs = new Map<string, string>();
   const columnOf = (dataset: string, variable: string, categories: Record<string, string>) => {
     const key = categoryKey(categories);
-    const input = inputs.get(inputKey(dataset, variable, key.ok ? key.value : ''))!;
-    if (!used.has(input.id)) used.set(input.id, `i${input.id}`);
-    return used.get(input.id)!;
+    const column = `i${inputs.get(inputKey(dataset, variable, key.ok ? key.value : ''))!.id}`;
+    used.add(column);
+    return column;
   };
   const referenceOf = (indicator: string) => {
     if (!refs.has(indicator)) refs.set(indicator, `r${refs.size}`);
     return refs.get(indicator)!;
   };
   const compile = (e: Expr) => compileFormula(e, columnOf, referenceOf);
-  const parts = def.expr
-    ? { value: compile(def.expr), numerator: null, denominator: null }
-    : { value: null, numerator: compile(def.numerator!), denominator: compile(def.denominator!) };
+  const formula = def.expr ? compile(def.expr) : undefined;
+  const numerator = def.numerator ? compile(def.numerator) : undefined;
+  const denominator = def.denominator ? compile(def.denominator) : undefined;
+  const valueSql = formula
+    ? formula.value
+    : `(${numerator!.value}) / NULLIF(${denominator!.value}, 0) * ${Number(def.scale)}::DOUBLE`;
+  const div0 = formula
+    ? formula.divisionByZero
+    : `(${numerator!.divisionByZero} OR ${denominator!.divisionByZero} OR coalesce(${denominator!.value} = 0, false))`;
 
-  const inputList = [...used.entries()];
-  const refList = [...refs.entries()];
-  const pivot = [
-    ...inputList.map(
-      ([id, col]) =>
-        `max(value) FILTER (WHERE src = ${param(`i${id}`)}) AS ${col}, max(status) FILTER (WHERE src = ${param(`i${id}`)}) AS s_${col}, bool_or(summed) FILTER (WHERE src = ${param(`i${id}`)}) AS d_${col}`,
-    ),
-    ...refList.map(
-      ([ind, col]) =>
-        `max(value) FILTER (WHERE src = ${param(`@${ind}`)}) AS ${col}, max(status) FILTER (WHERE src = ${param(`@${ind}`)}) AS s_${col}, bool_or(summed) FILTER (WHERE src = ${param(`@${ind}`)}) AS d_${col}`,
-    ),
-  ];
-  const sources = [
-    ...inputList.map(
-      ([id]) =>
-        `SELECT 'i' || input AS src, region, period, year, value, status, summed FROM udc_input WHERE input = ${param(id)}`,
-    ),
-    ...refList.map(([ind]) => {
-      const p = param(ind);
-      return `SELECT '@' || indicator AS src, region, period, year, value, status, derivation = 'summed' AS summed FROM udc_result WHERE indicator = ${p} AND boundary_year = year
-              UNION ALL
-              SELECT '@' || indicator, region, period, year, value, status, derivation = 'summed' FROM indicator_value
-              WHERE indicator = ${p} AND boundary_year = year AND NOT EXISTS (SELECT 1 FROM udc_result WHERE indicator = ${p})`;
-    }),
-  ];
-  const columns = [...inputList.map(([, c]) => c), ...refList.map(([, c]) => c)];
+  // The indicator's own inputs pivoted to one row per region and year: for input n its value
+  // (in), the status the source gave it (s_in) and whether it was summed from its parts (d_in).
+  const ids = [...used].map((c) => Number(c.slice(1)));
+  let from = ids.length
+    ? `(SELECT region, period, year, ${ids
+        .map(
+          (id) =>
+            `max(value) FILTER (WHERE input = ${id}) AS i${id}, max(status) FILTER (WHERE input = ${id}) AS s_i${id}, bool_or(summed) FILTER (WHERE input = ${id}) AS d_i${id}`,
+        )
+        .join(', ')}
+       FROM udc_input WHERE input IN (${ids.join(', ')}) GROUP BY region, period, year)`
+    : '';
+  if (refs.size) {
+    // A referenced indicator computed in this build, else as stored by an earlier one.
+    const pivots = [...refs].map(([indicator, col]) => {
+      const p = param(indicator);
+      return `(SELECT region, period, year, value AS ${col}, status AS s_${col}, derivation = 'summed' AS d_${col} FROM udc_result
+                 WHERE indicator = ${p} AND boundary_year = year
+               UNION ALL
+               SELECT region, period, year, value, status, derivation = 'summed' FROM indicator_value
+                 WHERE indicator = ${p} AND boundary_year = year AND NOT EXISTS (SELECT 1 FROM udc_result WHERE indicator = ${p})) ${col}`;
+    });
+    for (const pivot of pivots) from = from ? `${from} NATURAL FULL JOIN ${pivot}` : pivot;
+  }
+  const columns = [...used, ...refs.values()];
   const anyStatus = (values: string) => columns.map((c) => `s_${c} IN (${values})`).join(' OR ') || 'false';
-  const valueSql = parts.value
-    ? parts.value.value
-    : `(${parts.numerator!.value}) / NULLIF(${parts.denominator!.value}, 0) * ${Number(def.scale)}::DOUBLE`;
-  const div0 = parts.value
-    ? parts.value.divisionByZero
-    : `(${parts.numerator!.divisionByZero} OR ${parts.denominator!.divisionByZero} OR coalesce(${parts.denominator!.value} = 0, false))`;
-  const sql = `
-    INSERT INTO udc_result
+  return `
     SELECT ${param(def.id)}, region, period, year, year, value, numerator, denominator,
       CASE WHEN value IS NOT NULL THEN (CASE WHEN ${anyStatus("'provisional', 'revised_provisional'")} THEN 'provisional' ELSE 'final' END)
            WHEN div0 THEN 'not_applicable'
@@ -425,17 +456,13 @@ async function computeIndicator(
       CASE WHEN ${columns.map((c) => `coalesce(d_${c}, false)`).join(' OR ') || 'false'} THEN 'summed' ELSE 'computed' END,
       NULL, NULL
     FROM (
-      SELECT *, ${valueSql} AS value,
-             ${parts.numerator ? parts.numerator.value : 'NULL::DOUBLE'} AS numerator,
-             ${parts.denominator ? parts.denominator.value : 'NULL::DOUBLE'} AS denominator,
-             ${div0} AS div0
-      FROM (
-        SELECT region, period, year, ${pivot.join(', ')}
-        FROM (${sources.join(' UNION ALL ')})
-        GROUP BY region, period, year)
+      SELECT region, period, year, ${valueSql} AS value,
+             ${numerator ? numerator.value : 'NULL::DOUBLE'} AS numerator,
+             ${denominator ? denominator.value : 'NULL::DOUBLE'} AS denominator,
+             ${div0} AS div0, ${columns.map((c) => `s_${c}, d_${c}`).join(', ')}
+      FROM ${from}
       -- A value exists where the source has every input for the area and year (a figure or a symbol).
       WHERE ${columns.map((c) => `s_${c} IS NOT NULL`).join(' AND ') || 'true'})`;
-  return s.run(sql, params);
 }
 
 /**
@@ -460,22 +487,29 @@ function isAdditiveRatio(def: IndicatorDefinition, variables: Map<string, string
  * divided. A target gemeente gets a value only when every source gemeente that feeds it has one;
  * conversion says 'exact' when every link was whole, else 'estimated'.
  */
-async function convertToBoundaryYear(s: Store, def: IndicatorDefinition, target: number): Promise<void> {
+async function convertToBoundaryYear(
+  s: Store,
+  defs: readonly IndicatorDefinition[],
+  target: number,
+): Promise<void> {
+  if (!defs.length) return;
+  await s.run('CREATE TEMP TABLE udc_scale (indicator VARCHAR, scale DOUBLE)');
+  await s.append(
+    'udc_scale',
+    defs.map((d): SqlValue[] => [d.id, d.scale]),
+  );
   const years = (
     await s.all<{ year: number }>(
-      `SELECT DISTINCT year FROM udc_result WHERE indicator = $1 AND year <> $2 AND starts_with(region, 'GM') ORDER BY year`,
-      [def.id, target],
+      `SELECT DISTINCT year FROM udc_result JOIN udc_scale USING (indicator)
+       WHERE year <> $1 AND starts_with(region, 'GM') ORDER BY year`,
+      [target],
     )
   ).map((r) => r.year);
   await s.run(
-    'CREATE TEMP TABLE IF NOT EXISTS udc_link (from_year INTEGER, from_code VARCHAR, to_code VARCHAR, weight DOUBLE, exact BOOLEAN)',
+    'CREATE TEMP TABLE udc_link (from_year INTEGER, from_code VARCHAR, to_code VARCHAR, weight DOUBLE, exact BOOLEAN)',
   );
   for (const year of years) {
-    const loaded = await s.one<{ n: number }>(
-      'SELECT count(*)::INTEGER AS n FROM udc_link WHERE from_year = $1',
-      [year],
-    );
-    if (loaded!.n > 0) continue;
+    // A year the register does not hold cannot be converted; its values keep their own boundaries.
     const crosswalk = await loadCrosswalk(s, 'gemeente', year, target).catch(() => undefined);
     if (!crosswalk) continue;
     await s.append(
@@ -486,16 +520,18 @@ async function convertToBoundaryYear(s: Store, def: IndicatorDefinition, target:
   await s.run(
     `INSERT INTO udc_result
      WITH feeds AS (SELECT from_year, to_code, count(*) AS n FROM udc_link GROUP BY ALL)
-     SELECT $1, l.to_code, v.period, v.year, $2, sum(v.numerator * l.weight) / NULLIF(sum(v.denominator * l.weight), 0) * $3::DOUBLE,
+     SELECT v.indicator, l.to_code, v.period, v.year, $1,
+            sum(v.numerator * l.weight) / NULLIF(sum(v.denominator * l.weight), 0) * any_value(x.scale),
             sum(v.numerator * l.weight), sum(v.denominator * l.weight),
             CASE WHEN bool_or(v.status = 'provisional') THEN 'provisional' ELSE 'final' END,
             'converted', CASE WHEN bool_and(l.exact) THEN 'exact' ELSE 'estimated' END, NULL
      FROM udc_result v
+     JOIN udc_scale x ON x.indicator = v.indicator
      JOIN udc_link l ON l.from_year = v.year AND l.from_code = v.region
      JOIN feeds f ON f.from_year = l.from_year AND f.to_code = l.to_code
-     WHERE v.indicator = $1 AND v.boundary_year = v.year AND v.year <> $2 AND v.numerator IS NOT NULL AND v.denominator IS NOT NULL
-     GROUP BY l.to_code, v.period, v.year, f.n
+     WHERE v.boundary_year = v.year AND v.year <> $1 AND v.numerator IS NOT NULL AND v.denominator IS NOT NULL
+     GROUP BY v.indicator, l.to_code, v.period, v.year, f.n
      HAVING count(*) = f.n`,
-    [def.id, target, def.scale],
+    [target],
   );
 }
