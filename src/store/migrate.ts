@@ -16,7 +16,16 @@ export interface Migration {
 }
 
 /** Every migration, in order. A capability adds its own file and one line here. */
-export const MIGRATIONS: readonly Migration[] = [foundation, regions, geometry, statline, indicators, disclosure, linkage, statlineLabels];
+export const MIGRATIONS: readonly Migration[] = [
+  foundation,
+  regions,
+  geometry,
+  statline,
+  indicators,
+  disclosure,
+  linkage,
+  statlineLabels,
+];
 
 /** Brings the store's schema up to the newest version; returns the versions it applied. */
 export async function migrate(

@@ -36,27 +36,46 @@ export function statlineCommand(): Command {
   statline.addCommand(
     withClientOptions(
       new Command('search')
-        .description('search the catalog by words (all must occur in id, title or summary)')
+        .description('search the catalog by words (all must occur in id, title or summary), theme and date')
         .argument('[words...]', 'words to look for')
+        .option(
+          '--theme <words...>',
+          'only tables filed under a CBS theme whose path holds these words (v3 catalogs), e.g. --theme arbeid',
+        )
         .option(
           '--in-catalog <name>',
           'only tables of this catalog (e.g. CBS, or a third party on dataderden)',
         )
         .option('--modified-since <date>', 'only tables modified on or after this date (YYYY-MM-DD)')
         .option('--data-dir <dir>', 'data directory (unused by search; accepted for symmetry)'),
-    ).action(async (words: string[], o: ClientOptions & { inCatalog?: string; modifiedSince?: string }) => {
-      const found = await transfer(() =>
-        client(o).search(words, { catalog: o.inCatalog, modifiedSince: o.modifiedSince }),
-      );
-      const rows = found.map((t) => ({
-        id: t.id,
-        title: t.title,
-        modified: t.modified?.slice(0, 10) ?? '',
-        period: t.period ?? '',
-        rows: t.recordCount ?? '',
-      }));
-      process.stdout.write(o.json ? `${json(found)}\n` : `${textTable(rows)}\n${found.length} tables\n`);
-    }),
+    ).action(
+      async (
+        words: string[],
+        o: ClientOptions & { inCatalog?: string; modifiedSince?: string; theme?: string[] },
+      ) => {
+        if (o.modifiedSince !== undefined && !/^\d{4}(-\d{2}(-\d{2})?)?$/.test(o.modifiedSince))
+          throw new CliError(
+            `--modified-since must be a date such as 2024-01-31 (or 2024-01, 2024), not "${o.modifiedSince}"`,
+            EXIT.usage,
+          );
+        const found = await transfer(() =>
+          client(o).search(words, {
+            catalog: o.inCatalog,
+            modifiedSince: o.modifiedSince,
+            theme: o.theme,
+          }),
+        );
+        const rows = found.map((t) => ({
+          id: t.id,
+          title: t.title,
+          modified: t.modified?.slice(0, 10) ?? '',
+          period: t.period ?? '',
+          rows: t.recordCount ?? '',
+          ...(o.theme ? { theme: t.themes?.join('; ') ?? '' } : {}),
+        }));
+        process.stdout.write(o.json ? `${json(found)}\n` : `${textTable(rows)}\n${found.length} tables\n`);
+      },
+    ),
   );
   statline.addCommand(
     withClientOptions(
@@ -84,12 +103,19 @@ export function statlineCommand(): Command {
           .option(
             '--typed',
             'v3: read TypedDataSet instead of UntypedDataSet (symbols such as x and . become null)',
-          ),
+          )
+          .option('--no-english', "do not add English labels from the table's ENG twin"),
       ),
     ).action(
       async (
         id: string,
-        o: ClientOptions & { filter?: string; select?: string[]; dataset?: string; typed?: boolean },
+        o: ClientOptions & {
+          filter?: string;
+          select?: string[];
+          dataset?: string;
+          typed?: boolean;
+          english?: boolean;
+        },
       ) => {
         const c = client(o);
         const bar = progress(`${id}`);
@@ -100,6 +126,7 @@ export function statlineCommand(): Command {
               select: o.select,
               typed: o.typed,
               datasetId: o.dataset,
+              english: o.english,
               onProgress: (rows, total) => bar.update(rows, total),
             }),
           ),
@@ -123,12 +150,19 @@ export function statlineCommand(): Command {
           .option('--list <file>', 'a file with one table id per line (# starts a comment)')
           .option('--filter <odata>', 'an OData $filter (default: the one of the last import)')
           .option('--select <measure...>', 'only these measures (default: those of the last import)')
-          .option('--typed', 'v3: read TypedDataSet (default: as the last import did)'),
+          .option('--typed', 'v3: read TypedDataSet (default: as the last import did)')
+          .option('--no-english', "do not add English labels from the tables' ENG twins"),
       ),
     ).action(
       async (
         tables: string[],
-        o: ClientOptions & { list?: string; filter?: string; select?: string[]; typed?: boolean },
+        o: ClientOptions & {
+          list?: string;
+          filter?: string;
+          select?: string[];
+          typed?: boolean;
+          english?: boolean;
+        },
       ) => {
         const ids = [...tables, ...(o.list ? await readList(o.list) : [])];
         if (ids.length === 0) throw new CliError('name the tables to mirror, or a --list file', EXIT.usage);
@@ -139,6 +173,7 @@ export function statlineCommand(): Command {
             filter: o.filter,
             select: o.select,
             typed: o.typed,
+            english: o.english,
             onStart: (t) => (bar = progress(t)),
             onProgress: (rows, total) => bar.update(rows, total),
             onTable: (outcome) => {
@@ -251,6 +286,7 @@ function describeTable(t: TableMetadata): string {
         title: d.title,
         kind: d.kind,
         codes: d.codes.length,
+        groups: d.groups?.length ?? '',
         first: d.codes[0]?.code ?? '',
         last: d.codes.at(-1)?.code ?? '',
       })),
@@ -261,7 +297,12 @@ function describeTable(t: TableMetadata): string {
 
 function describeImport(r: StatlineImportResult): string {
   const cached = r.pagesFromCache > 0 ? ` (${r.pagesFromCache} from the cache)` : '';
-  return `${r.table.id}: ${plural(r.pages, 'page')}${cached}, ${r.rowsDownloaded} rows downloaded from ${r.url}\n${describeReport(r.report)}`;
+  const english = !r.english
+    ? ''
+    : 'problem' in r.english
+      ? `English labels not added: ${r.english.problem}\n`
+      : `English labels: ${r.english.labels} from ${r.english.table}\n`;
+  return `${r.table.id}: ${plural(r.pages, 'page')}${cached}, ${r.rowsDownloaded} rows downloaded from ${r.url}\n${describeReport(r.report)}${english}`;
 }
 
 function describeOutcome(o: MirrorOutcome): string {
