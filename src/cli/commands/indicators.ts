@@ -7,6 +7,7 @@ import {
   loadLibrary,
   type IndicatorLibrary,
 } from '../../indicators/index.js';
+import { LAST_REGISTER_YEAR } from '../../regions/index.js';
 import { useStore, withStoreOptions, type StoreOptions } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { json, table } from '../format.js';
@@ -166,46 +167,59 @@ export function indicatorsCommand(): Command {
         .description('compute indicator values for every area and year (only what changed, unless --force)')
         .argument('[ids...]', 'only these indicators (and those they reference)')
         .option('--force', 'recompute even when definitions and datasets did not change')
-        .option('--boundary-year <year>', "also convert gemeente values to this year's boundaries")
+        .option(
+          '--boundary-year <year>',
+          `also convert gemeente values to this year's boundaries (default ${LAST_REGISTER_YEAR}, the newest register year)`,
+        )
+        .option('--no-conversion', "keep every value on its own year's boundaries only")
         .option('--json', 'print the report as JSON'),
-    ).action(async (ids: string[], options: LibraryOptions & { force?: boolean; boundaryYear?: string }) => {
-      const boundaryYear = options.boundaryYear === undefined ? undefined : Number(options.boundaryYear);
-      if (
-        boundaryYear !== undefined &&
-        !(Number.isInteger(boundaryYear) && boundaryYear >= 1900 && boundaryYear <= 2100)
-      )
-        throw new CliError(
-          `--boundary-year must be a year such as 2026, not "${options.boundaryYear}"`,
-          EXIT.usage,
-        );
-      const library = await readLibrary(options);
-      const bar = progress('indicators');
-      const report = await useStore(options, (store) =>
-        buildIndicators(store, library, {
-          ...(ids.length ? { only: ids } : {}),
-          force: options.force ?? false,
-          ...(boundaryYear !== undefined ? { boundaryYear } : {}),
-          onProgress: (done, total) => bar.update(done, total),
-        }),
-      ).catch((error: unknown) => {
-        if (error instanceof FormulaError || error instanceof LibraryError)
-          throw new CliError(error.message, EXIT.invalidInput);
-        if (error instanceof Error && error.name === 'BuildError')
-          throw new CliError(error.message, EXIT.invalidInput);
-        throw error;
-      });
-      bar.finish();
-      if (options.json) {
-        process.stdout.write(`${json(report)}\n`);
-        return;
-      }
-      const values = report.built.reduce((n, b) => n + b.values, 0);
-      const lines = [
-        `Built ${report.built.length} indicators (${values} values) in ${(report.ms / 1000).toFixed(1)} s; ${report.unchanged.length} unchanged.`,
-        ...report.skipped.map((s) => `  not buildable: ${s.id}: ${s.reason}`),
-      ];
-      process.stdout.write(`${lines.join('\n')}\n`);
-    }),
+    ).action(
+      async (
+        ids: string[],
+        options: LibraryOptions & { force?: boolean; boundaryYear?: string; conversion: boolean },
+      ) => {
+        const boundaryYear = !options.conversion
+          ? undefined
+          : options.boundaryYear === undefined
+            ? LAST_REGISTER_YEAR
+            : Number(options.boundaryYear);
+        if (
+          boundaryYear !== undefined &&
+          !(Number.isInteger(boundaryYear) && boundaryYear >= 1900 && boundaryYear <= 2100)
+        )
+          throw new CliError(
+            `--boundary-year must be a year such as 2026, not "${options.boundaryYear}"`,
+            EXIT.usage,
+          );
+        const library = await readLibrary(options);
+        const bar = progress('indicators');
+        const report = await useStore(options, (store) =>
+          buildIndicators(store, library, {
+            ...(ids.length ? { only: ids } : {}),
+            force: options.force ?? false,
+            ...(boundaryYear !== undefined ? { boundaryYear } : {}),
+            onProgress: (done, total) => bar.update(done, total),
+          }),
+        ).catch((error: unknown) => {
+          if (error instanceof FormulaError || error instanceof LibraryError)
+            throw new CliError(error.message, EXIT.invalidInput);
+          if (error instanceof Error && error.name === 'BuildError')
+            throw new CliError(error.message, EXIT.invalidInput);
+          throw error;
+        });
+        bar.finish();
+        if (options.json) {
+          process.stdout.write(`${json(report)}\n`);
+          return;
+        }
+        const values = report.built.reduce((n, b) => n + b.values, 0);
+        const lines = [
+          `Built ${report.built.length} indicators (${values} values) in ${(report.ms / 1000).toFixed(1)} s; ${report.unchanged.length} unchanged.`,
+          ...report.skipped.map((s) => `  not buildable: ${s.id}: ${s.reason}`),
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+      },
+    ),
   );
   return command;
 }
