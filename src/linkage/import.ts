@@ -1,0 +1,191 @@
+// `udc linkage import`: a microdata file enters a project's zone pseudonymised. Read and hashed
+// in JavaScript (the BSN never reaches the engine), loaded by the engine from the pseudonymised
+// copy, proved unique per person where it must be, and stored in one transaction: a rejected
+// file changes nothing but the audit log, which records the refusal.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import type { Store } from '../store/index.js';
+import { appendAudit } from './audit.js';
+import type { ImportConfig } from './config.js';
+import { LinkageError } from './errors.js';
+import { Pseudonymiser } from './keys.js';
+import { authorize, datasetTable, NAME, projectKeys } from './projects.js';
+import { pseudonymiseFile, type OutputColumn } from './pseudonymise.js';
+
+export interface ImportRequest {
+  project: string;
+  dataset: string;
+  file: string;
+  config: ImportConfig;
+  actor: string;
+  /** Replace the dataset when the project holds it already. */
+  replace?: boolean;
+  today?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ImportSummary {
+  project: string;
+  dataset: string;
+  rows: number;
+  kind: 'pseudonymised' | 'unkeyed';
+  keyGeneration: number;
+  columns: OutputColumn[];
+  dropped: string[];
+  seconds: number;
+}
+
+/** Where the pseudonymised copy is written: next to the database (inside the zone), else the temp dir. */
+function workDirectory(store: Store): string {
+  return store.path === ':memory:' ? tmpdir() : dirname(store.path);
+}
+
+/**
+ * Imports one file into a project: purpose checked (the dataset must be one of the project's),
+ * keys checked, pseudonymised while read, loaded, proved unique, stored; every step logged.
+ */
+export async function importMicrodata(store: Store, request: ImportRequest): Promise<ImportSummary> {
+  const started = performance.now();
+  if (!NAME.test(request.dataset))
+    throw new LinkageError(
+      `dataset name "${request.dataset}": expected lower case letters, digits, underscores`,
+    );
+  const project = await authorize(store, {
+    project: request.project,
+    actor: request.actor,
+    action: 'import',
+    datasets: [request.dataset],
+    today: request.today,
+  });
+  const source = basename(request.file);
+  const refuse = async (error: unknown): Promise<never> => {
+    await appendAudit(store, {
+      actor: request.actor,
+      project: project.id,
+      action: 'import',
+      object: request.dataset,
+      outcome: 'failed',
+      detail: {
+        source,
+        problems: error instanceof LinkageError ? error.problems.slice(0, 20) : [(error as Error).message],
+      },
+    });
+    throw error;
+  };
+  if (!existsSync(request.file)) return refuse(new LinkageError(`${request.file} does not exist`));
+  const existing = await store.one('SELECT 1 FROM linkage_dataset WHERE project = $1 AND name = $2', [
+    project.id,
+    request.dataset,
+  ]);
+  if (existing && !request.replace)
+    return refuse(
+      new LinkageError(
+        `project ${project.id} holds dataset ${request.dataset} already (use --replace to replace it)`,
+      ),
+    );
+
+  const keys = await projectKeys(store, project, request.actor, `import ${request.dataset}`);
+  const pseudonymiser = new Pseudonymiser(keys, project.keyGeneration);
+  const size = (await stat(request.file)).size;
+  const copy = join(workDirectory(store), `.udc-linkage-${randomBytes(8).toString('hex')}.csv`);
+  try {
+    const read = await pseudonymiseFile(request.file, copy, request.config, pseudonymiser, (bytes) =>
+      request.onProgress?.(bytes, size),
+    ).catch(refuse);
+    const unique = read.hasBsn ? (request.config.unique ?? true) : false;
+    const table = datasetTable(project.id, request.dataset);
+    const types = [
+      `'line': 'BIGINT'`,
+      ...(read.hasBsn ? [`'pseudonym': 'BIGINT'`] : []),
+      ...read.columns.map((c) => `'${c.name}': '${c.type}'`),
+    ].join(', ');
+    const keep = [...(read.hasBsn ? ['pseudonym'] : []), ...read.columns.map((c) => c.name)]
+      .map((c) => `"${c}"`)
+      .join(', ');
+    const kind = read.hasBsn ? 'pseudonymised' : 'unkeyed';
+    await store
+      .transaction(async (tx) => {
+        await tx.run(`DROP TABLE IF EXISTS ${table}`);
+        await tx.run(
+          `CREATE TABLE ${table} AS SELECT ${keep} FROM read_csv($1, header = true, delim = ',', quote = '"',
+             escape = '"', auto_detect = false, columns = {${types}})`,
+          [copy],
+        );
+        if (unique) {
+          const dup = await tx.one<{ n: number }>(
+            `SELECT count(*) - count(DISTINCT pseudonym) AS n FROM ${table}`,
+          );
+          if ((dup?.n ?? 0) > 0) throw await duplicates(tx, copy, source, dup!.n, types);
+        }
+        await tx.run('DELETE FROM linkage_dataset WHERE project = $1 AND name = $2', [
+          project.id,
+          request.dataset,
+        ]);
+        await tx.run(
+          `INSERT INTO linkage_dataset VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          [
+            project.id,
+            request.dataset,
+            `${project.id}__${request.dataset}`,
+            kind,
+            read.rows,
+            project.keyGeneration,
+            unique,
+            request.config.synthetic || /synthetic|synthetisch/i.test(source),
+            source,
+            JSON.stringify(read.columns),
+            JSON.stringify({ dropped: read.dropped }),
+            new Date().toISOString(),
+          ],
+        );
+      })
+      .catch(refuse);
+    await appendAudit(store, {
+      actor: request.actor,
+      project: project.id,
+      action: 'import',
+      object: request.dataset,
+      outcome: 'ok',
+      detail: { source, rows: read.rows, kind, keyGeneration: project.keyGeneration, dropped: read.dropped },
+    });
+    return {
+      project: project.id,
+      dataset: request.dataset,
+      rows: read.rows,
+      kind,
+      keyGeneration: project.keyGeneration,
+      columns: read.columns,
+      dropped: read.dropped,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    await rm(copy, { force: true });
+  }
+}
+
+/** Names the lines that hold the same person (the BSN stays masked: lines are enough to find them). */
+async function duplicates(
+  tx: Store,
+  copy: string,
+  source: string,
+  count: number,
+  types: string,
+): Promise<LinkageError> {
+  const rows = await tx.all<{ lines: string }>(
+    `SELECT string_agg(line::VARCHAR, ', ' ORDER BY line) AS lines
+       FROM read_csv($1, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
+                     columns = {${types}})
+      GROUP BY pseudonym HAVING count(*) > 1 ORDER BY min(line) LIMIT 10`,
+    [copy],
+  );
+  const problems = rows.map(
+    (r) => `${source}, lines ${r.lines}: the same person (same BSN) appears more than once`,
+  );
+  return new LinkageError(
+    `${count} duplicate person row(s) in a file that must hold one row per person (set unique: false for registrations with several rows per person)\n${problems.join('\n')}`,
+    problems,
+  );
+}
