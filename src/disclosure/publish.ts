@@ -142,17 +142,29 @@ export async function protectIndicatorValues(
     );
   }
 
-  const rows = await store.all<ValueRow>(
-    `SELECT region, period, boundary_year, value, numerator, denominator, status FROM indicator_value
-     WHERE indicator = $1 ORDER BY period, boundary_year, region`,
-    [indicatorId],
-  );
+  // A rule that changes nothing needs only the count of what it passes, not the values.
+  const rows =
+    rule.method === 'none'
+      ? []
+      : await store.all<ValueRow>(
+          `SELECT region, period, boundary_year, value, numerator, denominator, status FROM indicator_value
+           WHERE indicator = $1 ORDER BY period, boundary_year, region`,
+          [indicatorId],
+        );
+  const cells =
+    rule.method === 'none'
+      ? Number(
+          (await store.one<{ n: number }>('SELECT count(*) AS n FROM indicator_value WHERE indicator = $1', [
+            indicatorId,
+          ]))!.n,
+        )
+      : rows.length;
   const result: ProtectionRun = {
     run: 0,
     indicator: indicatorId,
     rule: name,
     method: rule.method,
-    cells: rows.length,
+    cells,
     primary: 0,
     secondary: 0,
     changed: 0,
@@ -267,13 +279,64 @@ export async function protectPendingIndicators(
   options: { rules?: Map<string, DisclosureRule> } = {},
 ): Promise<ProtectionRun[]> {
   const rules = options.rules ?? loadDisclosureRules();
-  const pending = await store.all<{ id: string }>(
-    `SELECT i.id FROM indicator i LEFT JOIN indicator_disclosure d ON d.indicator = i.id AND d.indicator_built = i.built
+  const pending = await store.all<{ id: string; disclosure: string; built: string; cells: number }>(
+    `SELECT i.id, i.disclosure, CAST(i.built AS VARCHAR) AS built,
+            (SELECT count(*) FROM indicator_value v WHERE v.indicator = i.id) AS cells
+     FROM indicator i LEFT JOIN indicator_disclosure d ON d.indicator = i.id AND d.indicator_built = i.built
      WHERE d.indicator IS NULL ORDER BY i.id`,
   );
-  const runs: ProtectionRun[] = [];
-  for (const { id } of pending) runs.push(await protectIndicatorValues(store, id, undefined, { rules }));
+  // Rules that change nothing (published CBS inputs) are recorded for all such indicators at once;
+  // the others are protected one by one.
+  const passing = pending.filter((p) => rules.get(p.disclosure)?.method === 'none');
+  const runs: ProtectionRun[] = passing.length ? await recordPassingRuns(store, passing) : [];
+  for (const { id } of pending.filter((p) => !passing.includes(p)))
+    runs.push(await protectIndicatorValues(store, id, undefined, { rules }));
   return runs;
+}
+
+/** Records a run of a rule with method none for each indicator, in one transaction. */
+async function recordPassingRuns(
+  store: Store,
+  indicators: readonly { id: string; disclosure: string; built: string; cells: number }[],
+): Promise<ProtectionRun[]> {
+  return store.transaction(async (tx) => {
+    const first = Number(
+      (await tx.one<{ id: number }>('SELECT coalesce(max(id), 0) + 1 AS id FROM disclosure_run'))!.id,
+    );
+    const runs = indicators.map((p, i): ProtectionRun => ({
+      run: first + i,
+      indicator: p.id,
+      rule: p.disclosure,
+      method: 'none',
+      cells: Number(p.cells),
+      primary: 0,
+      secondary: 0,
+      changed: 0,
+      tables: 0,
+      nonAdditive: [],
+      audit: 'not-applicable',
+      seconds: 0,
+    }));
+    const ids = indicators.map((p) => p.id);
+    const list = ids.map((_, i) => `$${i + 1}`).join(', ');
+    await tx.run(`DELETE FROM indicator_disclosure WHERE indicator IN (${list})`, ids);
+    let n = 0;
+    const slot = () => `$${++n}`;
+    const runRows = runs.map(
+      () =>
+        `(${slot()}, ${slot()}, 'indicator', ${slot()}, 'none', CAST(${slot()} AS TIMESTAMP), current_timestamp, 0, ${slot()}, 0, 0, 0, 'not-applicable', ${slot()})`,
+    );
+    await tx.run(
+      `INSERT INTO disclosure_run VALUES ${runRows.join(', ')}`,
+      runs.flatMap((r, i) => [r.run, r.indicator, r.rule, indicators[i]!.built, r.cells, JSON.stringify(r)]),
+    );
+    n = 0;
+    await tx.run(
+      `INSERT INTO indicator_disclosure VALUES ${runs.map(() => `(${slot()}, ${slot()}, CAST(${slot()} AS TIMESTAMP))`).join(', ')}`,
+      runs.flatMap((r, i) => [r.indicator, r.run, indicators[i]!.built]),
+    );
+    return runs;
+  });
 }
 
 /** The factor between value and numerator/denominator (100 for a percentage), from the stored rows. */
