@@ -204,7 +204,7 @@ function placeholders(rows: readonly SqlValue[][]): string {
 
 /** The temporary tables of a build live on the session's connection; none may outlive it. */
 async function dropWorkTables(s: Store): Promise<void> {
-  for (const t of ['udc_input', 'udc_input_key', 'udc_result', 'udc_scale', 'udc_link'])
+  for (const t of ['udc_input', 'udc_input_sorted', 'udc_input_key', 'udc_result', 'udc_scale', 'udc_link'])
     await s.run(`DROP TABLE IF EXISTS ${t}`);
 }
 
@@ -423,28 +423,32 @@ function indicatorSelect(def: IndicatorDefinition, inputs: Map<string, Input>, p
 
   // The indicator's own inputs pivoted to one row per region and year: for input n its value
   // (in), the status the source gave it (s_in) and whether it was summed from its parts (d_in).
+  // The indicator's inputs pivoted to one row per area and year: for input n its value (in), the
+  // status the source gave it (s_in) and whether it was summed from its parts (d_in); a value
+  // needs every input there. Referenced indicators are joined on area and year.
   const ids = [...used].map((c) => Number(c.slice(1)));
-  let from = ids.length
-    ? `(SELECT region, period, year, ${ids
-        .map(
-          (id) =>
-            `max(value) FILTER (WHERE input = ${id}) AS i${id}, max(status) FILTER (WHERE input = ${id}) AS s_i${id}, bool_or(summed) FILTER (WHERE input = ${id}) AS d_i${id}`,
-        )
-        .join(', ')}
-       FROM udc_input WHERE input IN (${ids.join(', ')}) GROUP BY region, period, year)`
-    : '';
-  if (refs.size) {
+  const relations = ids.length
+    ? [
+        `(SELECT region, period, year, ${ids
+          .map(
+            (id) =>
+              `max(value) FILTER (WHERE input = ${id}) AS i${id}, max(status) FILTER (WHERE input = ${id}) AS s_i${id}, bool_or(summed) FILTER (WHERE input = ${id}) AS d_i${id}`,
+          )
+          .join(', ')}
+         FROM udc_input WHERE input IN (${ids.join(', ')}) GROUP BY region, period, year
+         HAVING ${ids.map((id) => `count(*) FILTER (WHERE input = ${id}) > 0`).join(' AND ')})`,
+      ]
+    : [];
+  for (const [indicator, col] of refs) {
     // A referenced indicator computed in this build, else as stored by an earlier one.
-    const pivots = [...refs].map(([indicator, col]) => {
-      const p = param(indicator);
-      return `(SELECT region, period, year, value AS ${col}, status AS s_${col}, derivation = 'summed' AS d_${col} FROM udc_result
-                 WHERE indicator = ${p} AND boundary_year = year
-               UNION ALL
-               SELECT region, period, year, value, status, derivation = 'summed' FROM indicator_value
-                 WHERE indicator = ${p} AND boundary_year = year AND NOT EXISTS (SELECT 1 FROM udc_result WHERE indicator = ${p})) ${col}`;
-    });
-    for (const pivot of pivots) from = from ? `${from} NATURAL FULL JOIN ${pivot}` : pivot;
+    const p = param(indicator);
+    relations.push(`(SELECT region, period, year, value AS ${col}, status AS s_${col}, derivation = 'summed' AS d_${col} FROM udc_result
+               WHERE indicator = ${p} AND boundary_year = year
+             UNION ALL
+             SELECT region, period, year, value, status, derivation = 'summed' FROM indicator_value
+               WHERE indicator = ${p} AND boundary_year = year AND NOT EXISTS (SELECT 1 FROM udc_result WHERE indicator = ${p}))`);
   }
+  const from = relations.join(' NATURAL JOIN ');
   const columns = [...used, ...refs.values()];
   const anyStatus = (values: string) => columns.map((c) => `s_${c} IN (${values})`).join(' OR ') || 'false';
   return `
@@ -460,9 +464,7 @@ function indicatorSelect(def: IndicatorDefinition, inputs: Map<string, Input>, p
              ${numerator ? numerator.value : 'NULL::DOUBLE'} AS numerator,
              ${denominator ? denominator.value : 'NULL::DOUBLE'} AS denominator,
              ${div0} AS div0, ${columns.map((c) => `s_${c}, d_${c}`).join(', ')}
-      FROM ${from}
-      -- A value exists where the source has every input for the area and year (a figure or a symbol).
-      WHERE ${columns.map((c) => `s_${c} IS NOT NULL`).join(' AND ') || 'true'})`;
+      FROM ${from})`;
 }
 
 /**
