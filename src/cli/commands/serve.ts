@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { startServer } from '../../api/server.js';
 import { buildDemoIndicators, loadDemoData } from '../../demo/load.js';
 import { ensureRegister } from '../../regions/index.js';
+import { ensureGeometry } from '../../regions/geometry/index.js';
 import { defaultDatabasePath, openStore } from '../../store/index.js';
 import { withStoreOptions, type StoreOptions } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -25,6 +26,9 @@ export function serveCommand(): Command {
     // The register is built once per store (and again when its construction changes).
     if (await ensureRegister(store))
       process.stdout.write('Built the region register from the bundled CBS code lists.\n');
+    // The dashboard's maps need boundaries: the bundled ones are stored once (never overwriting imports).
+    if ((await ensureGeometry(store)).length > 0)
+      process.stdout.write('Stored the bundled boundaries (gemeenten 2015 and 2023, wijken 2014).\n');
     if (fresh && options.demo) {
       process.stdout.write(`Creating ${path} with the bundled demo data...\n`);
       await loadDemoData(store, (r) =>
