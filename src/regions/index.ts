@@ -11,6 +11,8 @@ export {
   registerYears,
   RegisterError,
   REGISTER_VERSION,
+  DATACENTERS_DIR,
+  readAllCustomRegions,
   type RegionInYear,
 } from './register/store.js';
 export { buildRegister, FIRST_REGISTER_YEAR, LAST_REGISTER_YEAR, type Register } from './register/build.js';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Store } from '../../store/index.js';
 import { gemeenteCrosswalk, identityCrosswalk, type Crosswalk, type Transfer } from '../crosswalk.js';
@@ -7,24 +7,61 @@ import { buildRegister, type Register } from './build.js';
 import { readCustomRegions, type CustomRegion } from './custom.js';
 import { readRegisterSources } from './sources.js';
 
-/** Bump when the register's construction changes, so stores rebuild it. */
-export const REGISTER_VERSION = 1;
+/**
+ * Bump when the register's construction changes, so stores rebuild it. 2: custom regions of every
+ * data center (datacenters/<name>/regions.yaml), not only Groningen's.
+ */
+export const REGISTER_VERSION = 2;
 
-/** The data center whose custom regions the default register includes. */
-export const DEFAULT_DATACENTER_DIR = fileURLToPath(
-  new URL('../../../datacenters/groningen', import.meta.url),
-);
+/** The folder holding one folder per data center; the default register includes all their custom regions. */
+export const DATACENTERS_DIR = fileURLToPath(new URL('../../../datacenters', import.meta.url));
 
-/** Builds the register into the store unless this version is there already. Atomic. */
-export async function ensureRegister(store: Store, datacenterDir = DEFAULT_DATACENTER_DIR): Promise<boolean> {
+/** The Groningen data center's folder (kept for callers that name one data center). */
+export const DEFAULT_DATACENTER_DIR = join(DATACENTERS_DIR, 'groningen');
+
+/**
+ * Builds the register into the store unless this version is there already. Atomic. `from` is the
+ * folder of all data centers (default) or one data center's folder (it has a regions.yaml itself);
+ * the register holds the custom regions of every data center found there.
+ */
+export async function ensureRegister(store: Store, from = DATACENTERS_DIR): Promise<boolean> {
   const built = await store.one<{ version: number }>(
     'SELECT max(version) AS version FROM region_register_build',
   );
   if (Number(built?.version ?? 0) >= REGISTER_VERSION) return false;
-  const customFile = join(datacenterDir, 'regions.yaml');
-  const custom: CustomRegion[] = existsSync(customFile) ? await readCustomRegions(customFile) : [];
-  await writeRegister(store, buildRegister(await readRegisterSources(), custom));
+  await writeRegister(store, buildRegister(await readRegisterSources(), await readAllCustomRegions(from)));
   return true;
+}
+
+/**
+ * The custom regions of every data center under `from` (or of the one data center `from` is),
+ * in folder order. A code defined by two data centers is an error naming both files: the register
+ * has one meaning per code.
+ */
+export async function readAllCustomRegions(from = DATACENTERS_DIR): Promise<CustomRegion[]> {
+  const files = existsSync(join(from, 'regions.yaml'))
+    ? [join(from, 'regions.yaml')]
+    : existsSync(from)
+      ? readdirSync(from, { withFileTypes: true })
+          .filter((e) => e.isDirectory())
+          .map((e) => join(from, e.name, 'regions.yaml'))
+          .filter((f) => existsSync(f))
+          .sort()
+      : [];
+  const custom: CustomRegion[] = [];
+  const definedIn = new Map<string, string>();
+  for (const file of files) {
+    for (const region of await readCustomRegions(file)) {
+      const first = definedIn.get(region.code);
+      if (first)
+        throw new Error(
+          `${file}: custom region ${region.code} is already defined in ${first}; codes are unique over all data centers`,
+        );
+      definedIn.set(region.code, file);
+      custom.push(region);
+    }
+  }
+  return custom;
 }
 
 /** Replaces the stored register with `register`, in one transaction. */
