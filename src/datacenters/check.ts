@@ -4,7 +4,8 @@
 import { loadLibrary, type IndicatorLibrary } from '../indicators/library.js';
 import { LAST_REGISTER_YEAR } from '../regions/register/build.js';
 import type { Store } from '../store/index.js';
-import type { Datacenter } from './config.js';
+import { DATACENTERS_DIR } from '../regions/register/store.js';
+import { readDatacenters, type Datacenter } from './config.js';
 import { problemAt, readYamlFile } from './yaml.js';
 
 /** The shared library plus the data center's local indicators (which add, never replace). */
@@ -12,6 +13,17 @@ export async function datacenterLibrary(datacenter: Datacenter): Promise<Indicat
   return loadLibrary(
     datacenter.localIndicators ? { local: { name: datacenter.id, dir: datacenter.localIndicators } } : {},
   );
+}
+
+/**
+ * The shared library plus the local indicators of every data center under `root`: what one
+ * installation builds, so each data center's additions are computed alongside the shared ones.
+ */
+export async function installationLibrary(root = DATACENTERS_DIR): Promise<IndicatorLibrary> {
+  const datacenters = await readDatacenters(root);
+  return loadLibrary({
+    local: datacenters.filter((d) => d.localIndicators).map((d) => ({ name: d.id, dir: d.localIndicators! })),
+  });
 }
 
 /** What a data center selects, resolved against the library: theme by theme, its indicator ids. */

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { Store } from '../store/index.js';
 import { importFile, parseMapping } from '../sources/files/index.js';
 import type { ImportReport } from '../sources/ingest.js';
-import { buildIndicators, loadLibrary, type BuildReport } from '../indicators/index.js';
+import { installationLibrary } from '../datacenters/index.js';
+import { buildIndicators, type BuildReport } from '../indicators/index.js';
 import { LAST_REGISTER_YEAR } from '../regions/index.js';
 
 /** The project's bundled data folder. */
@@ -47,9 +48,9 @@ export async function loadDemoData(
 }
 
 /**
- * Builds the shared indicator library over what the store holds (only what changed since the
+ * Builds the shared indicator library and every data center's local indicators over what the store holds (only what changed since the
  * last build), with gemeente values also converted to the newest register year's boundaries.
  */
 export async function buildDemoIndicators(store: Store): Promise<BuildReport> {
-  return buildIndicators(store, await loadLibrary(), { boundaryYear: LAST_REGISTER_YEAR });
+  return buildIndicators(store, await installationLibrary(), { boundaryYear: LAST_REGISTER_YEAR });
 }

@@ -135,19 +135,23 @@ export class LibraryError extends Error {
 }
 
 /**
- * Reads a library folder (sources.yaml and one YAML file per theme) and, when given, a data
- * center's folder of local indicators that add to the shared ones (never replace them). Throws a
+ * Reads a library folder (sources.yaml and one YAML file per theme) and, when given, data
+ * centers' folders of local indicators that add to the shared ones (never replace them). Throws a
  * LibraryError listing every problem found, each with file, line and column.
  */
 export async function loadLibrary(
-  dirs: { shared?: string; local?: { name: string; dir: string } } = {},
+  dirs: {
+    shared?: string;
+    local?: { name: string; dir: string } | readonly { name: string; dir: string }[];
+  } = {},
 ): Promise<IndicatorLibrary> {
   const shared = dirs.shared ?? SHARED_LIBRARY_DIR;
   const problems: string[] = [];
   const sources = new Map<string, SourceAlias>();
   const themes = new Map<ThemeId, Theme>();
   const indicators: IndicatorDefinition[] = [];
-  const folders = [{ name: 'shared', dir: shared }, ...(dirs.local ? [dirs.local] : [])];
+  const locals = dirs.local === undefined ? [] : Array.isArray(dirs.local) ? dirs.local : [dirs.local];
+  const folders = [{ name: 'shared', dir: shared }, ...(locals as { name: string; dir: string }[])];
   for (const { dir } of folders) {
     const file = join(dir, 'sources.yaml');
     const doc = await readYaml(file, problems, true);

@@ -30,17 +30,17 @@ describe('udc indicators', () => {
     expect(text()).toMatch(/5 indicators/);
     out = [];
     expect(await main(['indicators', 'check', '--database', db()])).toBe(0);
-    expect(text()).toMatch(/51 indicators in 8 themes: definitions and formulas are valid/);
+    expect(text()).toMatch(/52 indicators in 8 themes: definitions and formulas are valid/);
     expect(text()).toMatch(/No database yet/);
     expect(await main(['indicators', 'list', '--theme', 'weer', '--database', db()])).toBe(2);
   });
 
   it('init --demo builds the library; build again changes nothing; show gives lineage and values', async () => {
     expect(await main(['init', '--demo', '--database', db()])).toBe(0);
-    expect(text()).toMatch(/Built 49 indicators/);
+    expect(text()).toMatch(/Built 50 indicators/);
     out = [];
     expect(await main(['indicators', 'build', '--database', db()])).toBe(0);
-    expect(text()).toMatch(/Built 0 indicators .*; 49 unchanged/);
+    expect(text()).toMatch(/Built 0 indicators .*; 50 unchanged/);
     expect(text()).toMatch(
       /not buildable: misdrijven_per_1000_inwoners: dataset cbs-47013ned-misdrijven is not in the store \(CBS table 47013NED fills it\)/,
     );
@@ -56,7 +56,7 @@ describe('udc indicators', () => {
     expect(shown.values.find((v) => v.level === 'buurt' && v.year === 2020)!.values).toBeGreaterThan(700);
     out = [];
     expect(await main(['indicators', 'check', '--database', db()])).toBe(0);
-    expect(text()).toMatch(/49 can be built from the datasets in the store/);
+    expect(text()).toMatch(/50 can be built from the datasets in the store/);
   }, 180_000);
 
   it('exits 1 with file, line and column for a broken definition', async () => {

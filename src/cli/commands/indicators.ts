@@ -7,6 +7,7 @@ import {
   loadLibrary,
   type IndicatorLibrary,
 } from '../../indicators/index.js';
+import { installationLibrary } from '../../datacenters/index.js';
 import { LAST_REGISTER_YEAR } from '../../regions/index.js';
 import { useStore, withStoreOptions, type StoreOptions } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -26,7 +27,7 @@ export function indicatorsCommand(): Command {
   const withLibrary = (c: Command) =>
     withStoreOptions(c).option(
       '--library <dir>',
-      'library folder (default: the shared library, indicators/)',
+      "library folder (default: the shared library, indicators/, with every data center's local indicators)",
     );
 
   command.addCommand(
@@ -226,7 +227,7 @@ export function indicatorsCommand(): Command {
 
 async function readLibrary(options: LibraryOptions): Promise<IndicatorLibrary> {
   try {
-    return await loadLibrary(options.library ? { shared: options.library } : {});
+    return options.library ? await loadLibrary({ shared: options.library }) : await installationLibrary();
   } catch (error) {
     if (error instanceof LibraryError) throw new CliError(error.message, EXIT.invalidInput);
     throw error;
