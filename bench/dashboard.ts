@@ -55,7 +55,8 @@ export async function run(options: BenchOptions): Promise<BenchResult> {
   const notes: string[] = [];
   try {
     const period = `${YEAR}JJ00`;
-    const buurtPage = `/indicator/${indicator}?level=buurt&period=${period}`;
+    // The default data center (Groningen) serves the Groningen-Assen buurten (src/web/routes.ts).
+    const buurtPage = `/groningen/indicator/${indicator}?level=buurt&period=${period}`;
     /** Median time to the 'udc-interactive' mark over fresh browser contexts (no cache). */
     const measure = async (path: string) => {
       const times: number[] = [];

@@ -27,7 +27,14 @@ export function choroplethSvg(
   geometry: AreaGeometry,
   areas: Map<string, MapArea>,
   classes: ValueClass[],
-  options: { label: string; id: string; href: (code: string) => string; noData: string },
+  options: {
+    label: string;
+    id: string;
+    href: (code: string) => string;
+    noData: string;
+    /** Areas with notes: a marker on the map, and the count in the area's name (e.g. "2 notities"). */
+    marks?: { counts: Map<string, number>; label: (n: number) => string };
+  },
 ): Html {
   // No adaptive resampling: within a country a Mercator edge stays straight, and resampling costs
   // more than drawing. Fit to the width; the height follows the area's shape (capped).
@@ -66,11 +73,20 @@ export function choroplethSvg(
           ? NO_DATA_FILL
           : (classOf(area.value, classes)?.colour ?? NO_DATA_FILL);
     const name = area?.name ?? feature.properties.name ?? code;
-    const label = area?.label ?? options.noData;
+    const count = options.marks?.counts.get(code) ?? 0;
+    const label = (area?.label ?? options.noData) + (count > 0 ? `, ${options.marks!.label(count)}` : '');
     // A plain string, not the html tag: this runs for every buurt and the formatter keeps it on one line.
     const [n, l] = [escapeHtml(name), escapeHtml(label)];
     return `<a class="area" href="${escapeHtml(options.href(code))}" aria-label="${n}: ${l}" data-code="${escapeHtml(code)}" data-name="${n}" data-value="${l}"><path id="${escapeHtml(options.id)}-${escapeHtml(code)}" d="${d}" fill="${escapeHtml(fill)}"/><title>${n}: ${l}</title></a>`;
   });
+  // A pin on each area with notes, above every area; decorative, since each area's name says it.
+  const marks = features
+    .filter((f) => (options.marks?.counts.get(f.properties.code) ?? 0) > 0)
+    .map((f) => {
+      const [x, y] = path.centroid(f);
+      if (!Number.isFinite(x) || !Number.isFinite(y)) return '';
+      return `<g class="note-marker" data-code="${escapeHtml(f.properties.code)}" transform="translate(${x.toFixed(1)} ${y.toFixed(1)})"><circle r="7" fill="#ffffff" stroke="#1a1a1a" stroke-width="2"/><circle r="3" fill="#1a1a1a"/></g>`;
+    });
   return html`<svg
     class="choropleth"
     id="${options.id}"
@@ -94,6 +110,7 @@ export function choroplethSvg(
       </pattern>
     </defs>
     <g class="areas">${raw(shapes.join(''))}</g>
+    ${marks.length > 0 ? raw(`<g class="note-markers" aria-hidden="true">${marks.join('')}</g>`) : ''}
     <g class="focus-ring" aria-hidden="true"></g>
   </svg>`;
 }

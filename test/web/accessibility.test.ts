@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { addUser } from '../../src/access/users.js';
+import { createAnnotation, createStory } from '../../src/annotations/index.js';
 import { pickIndicators, startDashboard, type Dashboard, type Picks } from './dashboard-server.js';
 
 // An automated WCAG 2.1 A/AA check of every page in real Chromium. axe-core is not installed, so
@@ -14,50 +16,123 @@ import { pickIndicators, startDashboard, type Dashboard, type Picks } from './da
 
 const SCREENSHOTS = join(process.cwd(), 'test-results', 'web');
 
+/** What the setup made for the pages of issue 10: a published story. */
+interface Made {
+  story: string;
+}
+
 const PAGES: {
   name: string;
-  path: (p: Picks) => string;
+  path: (p: Picks, made: Made) => string;
   lang: 'nl' | 'en';
   status?: number;
   map?: boolean;
+  /** Read as a signed-in analyst (forms to write, reply and publish notes). */
+  analyst?: boolean;
 }[] = [
-  { name: 'home', path: () => '/', lang: 'nl' },
-  { name: 'home-en', path: () => '/?lang=en', lang: 'en' },
-  { name: 'search', path: () => '/zoek?q=groningen', lang: 'nl' },
-  { name: 'theme', path: (p) => `/thema/${p.map.theme}`, lang: 'nl' },
+  { name: 'datacenters', path: () => '/', lang: 'nl' },
+  { name: 'home', path: () => '/groningen/', lang: 'nl' },
+  { name: 'home-en', path: () => '/groningen/?lang=en', lang: 'en' },
+  { name: 'home-eindhoven', path: () => '/eindhoven/', lang: 'nl' },
+  { name: 'home-heerlen-en', path: () => '/heerlen/?lang=en', lang: 'en' },
+  { name: 'search', path: () => '/groningen/zoek?q=groningen', lang: 'nl' },
+  { name: 'theme', path: (p) => `/groningen/thema/${p.map.theme}`, lang: 'nl' },
   {
     name: 'indicator-map',
-    path: (p) => `/indicator/${p.map.id}?level=gemeente&period=${p.mapPeriod}`,
+    path: (p) => `/groningen/indicator/${p.map.id}?level=gemeente&period=${p.mapPeriod}`,
     lang: 'nl',
     map: true,
   },
   {
+    name: 'indicator-map-notes-analyst',
+    path: (p) => `/groningen/indicator/${p.map.id}?level=gemeente&period=${p.mapPeriod}&region=GM0014`,
+    lang: 'nl',
+    map: true,
+    analyst: true,
+  },
+  {
     name: 'indicator-map-netherlands-en',
-    path: (p) => `/indicator/${p.map.id}?level=gemeente&period=${p.mapPeriod}&parent=NL01&lang=en`,
+    path: (p) => `/groningen/indicator/${p.map.id}?level=gemeente&period=${p.mapPeriod}&parent=NL01&lang=en`,
     lang: 'en',
     map: true,
   },
   {
     name: 'indicator-table-hidden',
-    path: (p) => `/indicator/${p.hidden.indicator.id}?level=${p.hidden.level}&period=${p.hidden.period}`,
+    path: (p) =>
+      `/groningen/indicator/${p.hidden.indicator.id}?level=${p.hidden.level}&period=${p.hidden.period}`,
     lang: 'nl',
   },
-  { name: 'area-gemeente', path: () => '/gebied/GM0014', lang: 'nl' },
-  { name: 'area-buurt-en', path: () => '/gebied/BU00140000?lang=en', lang: 'en' },
-  { name: 'compare', path: () => '/vergelijk?regions=GM0014,GM0106,NL01', lang: 'nl' },
-  { name: 'datasets', path: () => '/datasets', lang: 'nl' },
-  { name: 'not-found', path: () => '/indicator/bestaat_niet', lang: 'nl', status: 404 },
+  { name: 'area-gemeente', path: () => '/groningen/gebied/GM0014', lang: 'nl' },
+  {
+    name: 'area-gemeente-analyst-en',
+    path: () => '/groningen/gebied/GM0014?lang=en',
+    lang: 'en',
+    analyst: true,
+  },
+  { name: 'area-buurt-en', path: () => '/groningen/gebied/BU00140000?lang=en', lang: 'en' },
+  { name: 'compare', path: () => '/groningen/vergelijk?regions=GM0014,GM0106,NL01', lang: 'nl' },
+  { name: 'datasets', path: () => '/groningen/datasets', lang: 'nl' },
+  {
+    name: 'correlation',
+    path: (p) =>
+      `/groningen/samenhang?x=${p.map.id}&y=aandeel_65plus&level=gemeente&within=NL01&region=GM0014`,
+    lang: 'nl',
+  },
+  { name: 'correlation-en', path: () => '/eindhoven/samenhang?lang=en', lang: 'en' },
+  { name: 'typology', path: () => '/groningen/typologie?level=gemeente&within=NL01', lang: 'nl', map: true },
+  { name: 'typology-buurt-en', path: () => '/groningen/typologie?level=buurt&lang=en', lang: 'en' },
+  { name: 'login', path: () => '/groningen/inloggen', lang: 'nl' },
+  { name: 'stories', path: () => '/groningen/verhalen', lang: 'nl' },
+  { name: 'story', path: (_p, made) => `/groningen/verhalen/${made.story}`, lang: 'nl', map: true },
+  { name: 'not-found', path: () => '/groningen/indicator/bestaat_niet', lang: 'nl', status: 404 },
 ];
 
 let dash: Dashboard;
 let page: Page;
+let analystPage: Page;
+let analyst: BrowserContext;
 let picks: Picks;
+const made: Made = { story: '' };
 
 beforeAll(async () => {
   dash = await startDashboard();
   picks = await pickIndicators(dash);
   page = await dash.browser.newPage({ viewport: { width: 1280, height: 900 } });
   await mkdir(SCREENSHOTS, { recursive: true });
+  // Issue 10's pages need a signed-in analyst, a published note, a draft, a reply and a story.
+  const user = await addUser(dash.store, {
+    name: 'analist',
+    role: 'analyst',
+    password: 'een-lang-wachtwoord-2026',
+  });
+  const access = {
+    user: { id: user.id, name: user.name, role: user.role },
+    role: user.role,
+    via: 'session' as const,
+  };
+  const note = await createAnnotation(dash.store, access, {
+    indicator: picks.map.id,
+    region: 'GM0014',
+    body: 'Hoog in de **stad**: zie [de bron](https://www.cbs.nl). <script>alert(1)</script>',
+    status: 'published',
+  });
+  await createAnnotation(dash.store, access, { parent: note.id, body: 'Eens.', status: 'published' });
+  await createAnnotation(dash.store, access, { region: 'GM0014', body: 'Nog een concept.', status: 'draft' });
+  const story = await createStory(dash.store, access, {
+    title: 'Ouder worden in de regio',
+    status: 'published',
+    body: `# Ouder worden\n\nDe stad is *jong*.\n\n{{chart indicator=${picks.map.id} region=GM0014,GM0106}}\n\n{{map indicator=${picks.map.id} level=gemeente parent=X_RGA period=${picks.mapPeriod}}}\n`,
+  });
+  made.story = story.id;
+  const signIn = await fetch(`${dash.server.url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'analist', password: 'een-lang-wachtwoord-2026' }),
+  });
+  const cookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!.split('=');
+  analyst = await dash.browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await analyst.addCookies([{ name: cookie[0]!, value: cookie[1]!, url: dash.server.url }]);
+  analystPage = await analyst.newPage();
 });
 afterAll(async () => {
   await dash?.close();
@@ -207,12 +282,14 @@ function checkPage(expectedLang: string): string[] {
 describe('automated WCAG 2.1 A/AA check of every page (focused checker, not axe-core)', () => {
   for (const p of PAGES) {
     it(p.name, async () => {
-      const response = await page.goto(`${dash.server.url}${p.path(picks)}`);
+      const at = p.analyst ? analystPage : page;
+      const response = await at.goto(`${dash.server.url}${p.path(picks, made)}`);
       expect(response?.status()).toBe(p.status ?? 200);
-      if (p.map) expect(await page.locator('svg.choropleth a.area').count()).toBeGreaterThan(0);
-      const problems = await page.evaluate(checkPage, p.lang);
+      if (p.map) expect(await at.locator('svg.choropleth a.area').count()).toBeGreaterThan(0);
+      if (p.analyst) expect(await at.locator('form textarea').count()).toBeGreaterThan(0);
+      const problems = await at.evaluate(checkPage, p.lang);
       expect(problems).toEqual([]);
-      await page.screenshot({ path: join(SCREENSHOTS, `${p.name}.png`), fullPage: true });
+      await at.screenshot({ path: join(SCREENSHOTS, `${p.name}.png`), fullPage: true });
     });
   }
 
@@ -230,7 +307,9 @@ describe('automated WCAG 2.1 A/AA check of every page (focused checker, not axe-
   });
 
   it('shows a visible focus indicator on every focusable element reached by Tab, the skip link first', async () => {
-    await page.goto(`${dash.server.url}/indicator/${picks.map.id}?level=gemeente&period=${picks.mapPeriod}`);
+    await page.goto(
+      `${dash.server.url}/groningen/indicator/${picks.map.id}?level=gemeente&period=${picks.mapPeriod}`,
+    );
     await page.keyboard.press('Tab');
     const skip = await page.evaluate(() => ({
       href: document.activeElement?.getAttribute('href'),

@@ -37,6 +37,8 @@ afterAll(async () => {
 });
 
 const url = (path: string) => `${dash.server.url}${path}`;
+/** The data center the pages are read in (each has its own path; old paths redirect to it). */
+const DC = '/groningen';
 
 /** The value column of the ranked table, as region code -> text. */
 async function tableValues(p: Page): Promise<Map<string, string>> {
@@ -52,25 +54,25 @@ describe('home and theme pages', () => {
       '/api/v1/themes',
     );
     expect(themes.data).toHaveLength(8);
-    await page.goto(url('/'));
+    await page.goto(url(`${DC}/`));
     expect(await page.getAttribute('html', 'lang')).toBe('nl');
     const cards = await page.$$eval('.theme-card', (as) =>
       as.map((a) => ({ href: a.getAttribute('href'), text: a.textContent!.replace(/\s+/g, ' ').trim() })),
     );
     expect(cards).toHaveLength(8);
     for (const theme of themes.data) {
-      const card = cards.find((c) => c.href === `/thema/${theme.id}`);
+      const card = cards.find((c) => c.href === `${DC}/thema/${theme.id}`);
       expect(card?.text).toContain(theme.title.nl);
       expect(card?.text).toContain(String(theme.indicatorCount));
     }
   });
 
   it('finds areas and indicators by search and opens an area', async () => {
-    await page.goto(url('/'));
+    await page.goto(url(`${DC}/`));
     await page.getByLabel('Zoek een indicator of gebied').fill('Assen');
     await page.getByRole('button', { name: 'Zoek' }).click();
     await page.waitForURL(/\/zoek\?q=Assen/);
-    await page.locator('a[href="/gebied/GM0106"]').first().click();
+    await page.locator(`a[href="${DC}/gebied/GM0106"]`).first().click();
     await page.waitForURL(/\/gebied\/GM0106/);
     expect(await page.textContent('h1')).toBe('Gebiedsprofiel Assen');
   });
@@ -79,18 +81,20 @@ describe('home and theme pages', () => {
     const indicators = await dash.api<{ data: { id: string; title: { nl: string } }[] }>(
       `/api/v1/indicators?theme=${M.theme}`,
     );
-    await page.goto(url('/'));
-    await page.click(`a[href="/thema/${M.theme}"]`);
+    await page.goto(url(`${DC}/`));
+    await page.click(`a[href="${DC}/thema/${M.theme}"]`);
     await page.waitForURL(new RegExp(`/thema/${M.theme}$`));
     const links = await page.$$eval('.indicator-list h2 a', (as) => as.map((a) => a.getAttribute('href')));
-    expect(links.sort()).toEqual(indicators.data.map((i) => `/indicator/${i.id}`).sort());
+    expect(links.sort()).toEqual(indicators.data.map((i) => `${DC}/indicator/${i.id}`).sort());
   });
 });
 
 describe('indicator page', () => {
   it('picks an indicator, changes the year, and shows the numbers of the API on map and table', async () => {
+    // An old link (before data centers had their own paths) leads to the same page of the default one.
     await page.goto(url(`/thema/${M.theme}`));
-    await page.click(`a[href="/indicator/${M.id}"]`);
+    expect(new URL(page.url()).pathname).toBe(`${DC}/thema/${M.theme}`);
+    await page.click(`a[href="${DC}/indicator/${M.id}"]`);
     await page.selectOption('#period', P);
     await page.getByRole('button', { name: 'Toon' }).first().click();
     await page.waitForURL(new RegExp(`period=${P}`));

@@ -88,9 +88,13 @@ export function clientAddress(c: Context, trustProxy: boolean): string {
   try {
     return getConnInfo(c).remote.address ?? 'unknown';
   } catch {
-    return 'in-process';
+    // No socket: the dashboard asking in-process, which passes on its reader's address.
+    return c.req.header(CLIENT_ADDRESS_HEADER)?.slice(0, 64) ?? 'in-process';
   }
 }
+
+/** How the dashboard, asking the API in-process, tells it the reader's address. */
+export const CLIENT_ADDRESS_HEADER = 'x-udc-client-address';
 
 /** The middleware (mount first, on every path). */
 export function accessMiddleware(store: Store, settings: AccessSettings): MiddlewareHandler {
@@ -148,13 +152,17 @@ export function accessMiddleware(store: Store, settings: AccessSettings): Middle
         );
       const session = c.get('session');
       if (access.via === 'session' && session) {
-        const sent = c.req.header(CSRF_HEADER) ?? '';
+        // A form posted without script carries the token as a field (parsed once; Hono keeps it).
+        const type = c.req.header('content-type') ?? '';
+        const form = /^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type);
+        const field = form && !c.req.header(CSRF_HEADER) ? (await c.req.parseBody())['_csrf'] : undefined;
+        const sent = c.req.header(CSRF_HEADER) ?? (typeof field === 'string' ? field : '');
         if (!sameToken(sent, session.csrf))
           return problem(
             c.req.path,
             403,
             'CSRF token missing or wrong',
-            `A signed-in browser request that changes something must send the session's CSRF token in the ${CSRF_HEADER} header (from GET /api/v1/session).`,
+            `A signed-in browser request that changes something must send the session's CSRF token in the ${CSRF_HEADER} header or, for a form, the _csrf field (from GET /api/v1/session).`,
           );
       }
     }

@@ -1,8 +1,10 @@
-/* global document, window, performance, XMLSerializer, Image, Blob, URL */
+/* global document, window, performance, XMLSerializer, Image, Blob, URL, fetch, FormData, URLSearchParams, DOMParser, location, history */
 // Progressive enhancement for the dashboard (plain ES module, no build step). Everything works
 // without it: maps are SVG links, tables are sorted by links, charts are inline SVG.
 // It adds: a tooltip on hover and keyboard focus of a map area (Escape hides it), a visible
-// focus ring drawn above neighbouring areas, and the chart as PNG download.
+// focus ring drawn above neighbouring areas, and the chart as PNG download. Forms of a signed-in
+// reader also carry their CSRF token in the X-CSRF-Token header the API checks (the form field
+// carries it without script).
 
 const tooltip = document.createElement('div');
 tooltip.className = 'tooltip';
@@ -108,6 +110,44 @@ for (const item of document.querySelectorAll('[data-png-item]')) {
   const button = item.querySelector('button');
   button.addEventListener('click', () => downloadPng(button));
 }
+
+// A posted form with a CSRF token: the same post, with the token also in the header.
+async function postWithToken(form) {
+  const data = new FormData(form);
+  const response = await fetch(form.action, {
+    method: 'POST',
+    body: new URLSearchParams(data),
+    headers: { 'x-csrf-token': String(data.get('_csrf')), accept: 'application/json, text/html;q=0.5' },
+    credentials: 'same-origin',
+  });
+  if (response.ok && (response.headers.get('content-type') ?? '').includes('json')) {
+    const target = new URL((await response.json()).location, location.href);
+    // The same page with a new fragment would only scroll: load it again to show what changed.
+    if (target.pathname + target.search === location.pathname + location.search) {
+      history.replaceState(null, '', target);
+      location.reload();
+    } else location.assign(target);
+    return;
+  }
+  // A page that says what failed: shown in place of this one.
+  const page = new DOMParser().parseFromString(await response.text(), 'text/html');
+  document.title = page.title;
+  document.body.replaceWith(document.adoptNode(page.body));
+}
+document.addEventListener('submit', (event) => {
+  const form = event.target;
+  if (
+    !(form instanceof window.HTMLFormElement) ||
+    form.method !== 'post' ||
+    !form.querySelector('input[name=_csrf]')
+  )
+    return;
+  event.preventDefault();
+  for (const button of form.querySelectorAll('button')) button.disabled = true;
+  postWithToken(form).catch(() => {
+    for (const button of form.querySelectorAll('button')) button.disabled = false;
+  });
+});
 
 // Tooltips and focus rings are live from here on: the benchmark reads this mark.
 performance.mark('udc-interactive');

@@ -8,17 +8,37 @@ import { formatValue, periodLabel } from '../format.js';
 import { html, raw, type Html } from '../html.js';
 import { levelName } from '../i18n.js';
 import { crumbs, href, layout, type PageContext } from '../layout.js';
+import { notesSection } from '../notes.js';
 import { valueCell, valueNotes, type Shown } from '../values.js';
+import { analysisFor } from './analysis.js';
+import { selection } from './home.js';
 
 export async function areaPage(ctx: PageContext, code: string, scope: string): Promise<Html> {
   const w = ctx.words;
   const period = ctx.url.searchParams.get('period') ?? undefined;
-  const [profile, region, themes] = await Promise.all([
+  const [profile, region, themes, threads] = await Promise.all([
     ctx.api.profile(code, period),
     ctx.api.region(code, period ? Number(period.slice(0, 4)) : undefined),
     ctx.api.themes(),
+    ctx.api.notes({ region: code }),
   ]);
   if (!profile || !region) throw new ApiError(404, w.notFound, code);
+  // The data center's selection decides which indicators the profile lists.
+  const chosen = selection(ctx);
+  if (chosen) {
+    const ids = new Set([...chosen.values()].flatMap((set) => [...set]));
+    profile.indicators = profile.indicators.filter((i) => ids.has(i.indicator));
+  }
+  // The analysis of one indicator, chosen in a form (default: the first with a trend).
+  const askedIndicator = ctx.url.searchParams.get('indicator') ?? '';
+  const analysed =
+    profile.indicators.find((i) => i.indicator === askedIndicator) ??
+    profile.indicators.find((i) => i.series.filter((p) => p.value !== null).length > 1) ??
+    profile.indicators[0];
+  const analysis =
+    analysed && region.level !== 'land' && region.level !== 'custom'
+      ? await analysisFor(ctx, analysed.indicator, code, 3)
+      : null;
   const name = profile.region.name;
   await addScope(ctx, profile, scope);
   const columns = [profile.region, ...profile.references.filter((r) => r.code !== profile.region.code)];
@@ -114,13 +134,41 @@ export async function areaPage(ctx: PageContext, code: string, scope: string): P
           ${table(s.rows, `theme-${s.theme.id}`)}
         </section>`,
     )}
-    ${sections.length === 0 ? html`<p>${w.noIndicators}</p>` : ''}`;
+    ${sections.length === 0 ? html`<p>${w.noIndicators}</p>` : ''}
+    ${
+      analysis && analysed
+        ? html`<section aria-labelledby="analysis-heading" class="analysis-block">
+            <h2 id="analysis-heading">${w.analysisOf(name)}</h2>
+            <form class="controls" method="get" action="${ctx.base}/gebied/${code}#analysis-heading">
+              <div>
+                <label for="analyse-indicator">${w.indicator}</label>
+                <select id="analyse-indicator" name="indicator">
+                  ${profile.indicators.map((i) => html`<option value="${i.indicator}" ${i.indicator === analysed.indicator ? raw('selected') : ''}>${i.title[ctx.lang]}</option>`)}
+                </select>
+              </div>
+              ${period ? html`<input type="hidden" name="period" value="${period}" />` : ''}
+              ${ctx.lang === 'en' ? html`<input type="hidden" name="lang" value="en" />` : ''}
+              <button type="submit">${w.show}</button>
+            </form>
+            ${analysis}
+          </section>`
+        : ''
+    } `;
   // The notes depend on the cells rendered above, so they are rendered after them.
   const notes = valueNotes(ctx, shown);
+  const discussion = notesSection(
+    ctx,
+    threads,
+    { regions: [{ code, name }] },
+    new Map<string, string>([
+      [code, name],
+      ...profile.indicators.map((i): [string, string] => [i.indicator, i.title[ctx.lang]]),
+    ]),
+  );
   return layout(ctx, {
     title: w.profileOf(name),
     crumbs: crumbs(ctx, [{ label: w.navHome, href: href(ctx, '/') }, { label: w.profileOf(name) }]),
-    body: html`${body}${notes}`,
+    body: html`${body}${notes}${discussion}`,
   });
 }
 

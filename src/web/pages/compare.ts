@@ -94,7 +94,7 @@ export async function comparePage(ctx: PageContext, scope: string): Promise<Html
     crumbs: crumbs(ctx, [{ label: w.navHome, href: href(ctx, '/') }, { label: w.compareTitle }]),
     body: html`<h1>${w.compareTitle}</h1>
       <p>${w.compareIntro}</p>
-      <form class="controls compare-form" method="get" action="/vergelijk">
+      <form class="controls compare-form" method="get" action="${ctx.base}/vergelijk">
         ${[1, 2, 3, 4, 5].map(select)}
         <div>
           <label for="year">${w.year}</label

@@ -11,7 +11,9 @@ import { html, raw, type Html } from '../html.js';
 import { levelName, statusName } from '../i18n.js';
 import { crumbs, href, layout, type PageContext } from '../layout.js';
 import { choroplethSvg, type MapArea } from '../map.js';
+import { notesByRegion, notesSection } from '../notes.js';
 import { isHidden, valueCell, valueNotes, valueText } from '../values.js';
+import { analysisFor } from './analysis.js';
 
 /** Levels a map can be drawn for (the store keeps boundaries of these). */
 const MAP_LEVELS = ['gemeente', 'wijk', 'buurt'];
@@ -133,13 +135,22 @@ export async function indicatorPage(ctx: PageContext, id: string, defaultParent:
   const year = periodYear(view.period);
   const { values, parent } = await levelValues(ctx, view);
   view = { ...view, parent };
-  const [geometry, scopes, series] = await Promise.all([
+  // The analysis follows the chart's area; the region itself or the country has no level to stand
+  // in, so then it is about the data center's home gemeente.
+  const analysed =
+    view.region !== defaultParent && view.region !== NETHERLANDS
+      ? view.region
+      : (ctx.datacenter?.home?.[0] ?? null);
+  const [geometry, scopes, series, notes, analysis] = await Promise.all([
     MAP_LEVELS.includes(view.level)
       ? ctx.api.geometry({ level: view.level, year, parent: parent === NETHERLANDS ? undefined : parent })
       : Promise.resolve(null),
     scopeOptions(ctx, defaultParent, year),
     seriesOf(ctx, view),
+    ctx.api.notes({ indicator: indicator.id }),
+    analysed ? analysisFor(ctx, indicator.id, analysed) : Promise.resolve(html``),
   ]);
+  const noteCounts = new Map([...notesByRegion(notes)].map(([code, list]) => [code, list.length]));
   const levelWord = levelName(view.level, ctx.lang, true);
   const yearText = periodLabel(view.period);
   const otherMaps = geometry ? [] : await periodsWithMap(ctx, view);
@@ -191,9 +202,10 @@ export async function indicatorPage(ctx: PageContext, id: string, defaultParent:
           geometry
             ? html`<p class="help" id="map-help">${w.mapHelp}</p>
                 <div class="map-wrap">
-                  ${choroplethSvg(geometry, areas, classes, { label: w.mapOf(title, levelName(view.level, ctx.lang), yearText), id: mapId, href: areaHref, noData: w.noData })}
-                  ${legend(ctx, indicator, classes, values)}
-                </div>`
+                  ${choroplethSvg(geometry, areas, classes, { label: w.mapOf(title, levelName(view.level, ctx.lang), yearText), id: mapId, href: areaHref, noData: w.noData, marks: { counts: noteCounts, label: w.noteCount } })}
+                  ${legend(ctx, indicator, classes, values, noteCounts.size > 0)}
+                </div>
+                ${noteMarkList(ctx, notes, values)}`
             : html`<p class="no-map" role="note">
                 ${w.noMap(levelWord, yearText)}
                 ${
@@ -211,6 +223,26 @@ export async function indicatorPage(ctx: PageContext, id: string, defaultParent:
         }
       </section>
       ${valueTable(ctx, view, values)} ${valueNotes(ctx, values)}
+      ${notesSection(
+        ctx,
+        notes,
+        {
+          indicator: indicator.id,
+          regions: [
+            ...(view.region !== NETHERLANDS
+              ? [{ code: view.region, name: series[0]?.name ?? view.region }]
+              : []),
+            ...sortValues(values, 'name-asc')
+              .filter((v) => v.region !== view.region)
+              .map((v) => ({ code: v.region, name: v.regionName ?? v.region })),
+          ],
+          period: view.period,
+        },
+        new Map([
+          ...values.map((v): [string, string] => [v.region, v.regionName ?? v.region]),
+          [indicator.id, title],
+        ]),
+      )}
       <section aria-labelledby="chart-heading">
         <h2 id="chart-heading">${chartTitle}</h2>
         ${chartRegionForm(ctx, view, values, scopes)}
@@ -220,6 +252,13 @@ export async function indicatorPage(ctx: PageContext, id: string, defaultParent:
         </figure>
         ${chartTable(ctx, indicator, series)}
       </section>
+      ${analysis}
+      <p class="analysis-links">
+        <a
+          href="${href(ctx, '/samenhang', { x: indicator.id, level: MAP_LEVELS.includes(view.level) ? view.level : undefined, region: analysed ?? undefined })}"
+          >${w.correlateWith}</a
+        >
+      </p>
       ${definition(ctx, indicator, values)}
       <section aria-labelledby="downloads-heading">
         <h2 id="downloads-heading">${w.downloads}</h2>
@@ -263,7 +302,7 @@ function controls(ctx: PageContext, view: IndicatorView, scopes: { code: string;
   const periods = [...view.indicator.periods].sort().reverse();
   const option = (value: string, label: string, selected: boolean) =>
     html`<option value="${value}" ${selected ? raw(' selected') : ''}>${label}</option>`;
-  return html`<form class="controls" method="get" action="/indicator/${view.indicator.id}">
+  return html`<form class="controls" method="get" action="${ctx.base}/indicator/${view.indicator.id}">
     <div>
       <label for="level">${w.level}</label>
       <select id="level" name="level">
@@ -330,7 +369,28 @@ async function seriesOf(ctx: PageContext, view: IndicatorView): Promise<Series[]
     .filter((s) => s.points.length > 0);
 }
 
-function legend(ctx: PageContext, indicator: Indicator, classes: ValueClass[], values: Value[]): Html {
+/** The areas on the map that have notes, as a list (the markers' text alternative). */
+function noteMarkList(
+  ctx: PageContext,
+  notes: Awaited<ReturnType<PageContext['api']['notes']>>,
+  values: Value[],
+): Html {
+  const onMap = [...notesByRegion(notes)].filter(([code]) => values.some((v) => v.region === code));
+  if (onMap.length === 0) return html``;
+  const name = (code: string) => values.find((v) => v.region === code)?.regionName ?? code;
+  return html`<p class="note-marks">
+    ${ctx.words.notesOnMap}:
+    ${onMap.map(([code, list], i) => html`${i > 0 ? ', ' : ''}<a href="#notitie-${list[0]!.id}">${name(code)}</a> (${list.length})`)}
+  </p>`;
+}
+
+function legend(
+  ctx: PageContext,
+  indicator: Indicator,
+  classes: ValueClass[],
+  values: Value[],
+  marked = false,
+): Html {
   const w = ctx.words;
   const f = (v: number) => formatValue(v, indicator.decimals, indicator.unit, ctx.lang);
   const hidden = values.some(isHidden);
@@ -348,6 +408,7 @@ function legend(ctx: PageContext, indicator: Indicator, classes: ValueClass[], v
       )}
       ${hidden ? html`<li><span class="swatch hatch" aria-hidden="true"></span> ${w.secret}</li>` : ''}
       ${missing || classes.length === 0 ? html`<li><span class="swatch no-data" aria-hidden="true"></span> ${w.noData}</li>` : ''}
+      ${marked ? html`<li><span class="marker-swatch" aria-hidden="true"></span> ${w.noteMarker}</li>` : ''}
     </ul>
   </div>`;
 }
@@ -427,7 +488,7 @@ function chartRegionForm(
     ...sortValues(values, 'name-asc').map((v) => ({ code: v.region, name: v.regionName ?? v.region })),
   ];
   if (!choices.some((c) => c.code === view.region)) choices.push({ code: view.region, name: view.region });
-  return html`<form class="controls" method="get" action="/indicator/${view.indicator.id}">
+  return html`<form class="controls" method="get" action="${ctx.base}/indicator/${view.indicator.id}">
     <input type="hidden" name="level" value="${view.level}" /><input
       type="hidden"
       name="period"
