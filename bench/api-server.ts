@@ -1,5 +1,6 @@
 // The server side of `npm run bench -- api`: a store as `udc serve --demo` has it (register,
-// boundaries, demo data) plus the API test indicators, served on a free loopback port. Runs in its
+// boundaries, demo data, the real indicator build with disclosure control) plus the local test
+// library of test/fixtures/indicators-local, served on a free loopback port. Runs in its
 // own process so the load generator does not share its event loop. Prints {"url": ...} when ready
 // and serves until stdin closes.
 import { startServer } from '../src/api/server.js';

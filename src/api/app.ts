@@ -7,6 +7,7 @@ import { webRoutes } from '../web/routes.js';
 import { odataRoutes } from './odata/index.js';
 import { statlineRoutes } from './statline/index.js';
 import { catalogRoutes } from './catalog/index.js';
+import { accessMiddleware, accessSettings } from './auth/middleware.js';
 
 export { problem };
 
@@ -14,14 +15,17 @@ export type AppOptions = RestOptions;
 
 /**
  * The HTTP application: one Hono app so tests can call it in-process or over real HTTP. Each
- * published interface is mounted here with one line. Until access control exists only 'open'
- * data are served: internal and confidential data stay invisible, not even their ids leak.
+ * published interface is mounted here with one line. The access middleware comes first: it puts
+ * the caller's access context on every request, and every interface serves only what that
+ * context may see (src/access/roles.ts); data the caller may not see do not exist for them.
  */
 export function createApp(store: Store, options: AppOptions = {}): Hono {
   const app = new Hono();
+  const access = accessSettings(options.access);
   app.use('*', compress());
+  app.use('*', accessMiddleware(store, access));
 
-  app.route('/api/v1', restApi(store, options));
+  app.route('/api/v1', restApi(store, options, access));
   app.route('/odata/v4', odataRoutes(store));
   app.route('/', statlineRoutes(store));
   app.route('/', catalogRoutes(store));
@@ -29,7 +33,7 @@ export function createApp(store: Store, options: AppOptions = {}): Hono {
   // The dashboard (src/web) reads the API in-process through this same app.
   app.route(
     '/',
-    webRoutes((path) => app.request(path)),
+    webRoutes((path, init) => app.request(path, init)),
   );
 
   app.notFound((c) => problem(c.req.path, 404, 'Not found', `Nothing is published at ${c.req.path}.`));

@@ -6,6 +6,7 @@ import { statline } from './migrations/0004_statline.js';
 import { indicators } from './migrations/0005_indicators.js';
 import { disclosure } from './migrations/0006_disclosure.js';
 import { linkage } from './migrations/0007_linkage.js';
+import { access } from './migrations/0008_access.js';
 import { statlineLabels } from './migrations/0009_statline_labels.js';
 
 /** One step of the schema. Versions are applied in order, each once, inside one transaction. */
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   indicators,
   disclosure,
   linkage,
+  access,
   statlineLabels,
 ];
 

@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import type { Store } from '../../src/store/index.js';
-import { apiStore } from '../helpers/api-indicators.js';
+import { apiStore, PROTECTED_INDICATOR } from '../helpers/api-indicators.js';
 
 let store: Store;
 let dispose: () => Promise<void>;
@@ -56,6 +56,27 @@ describe('exports of a values selection', () => {
       expect(row[value] === '' ? null : Number(row[value])).toBe(json[i]!.value);
       expect(row[source]).toBe('Bron: CBS');
     }
+  });
+
+  it('CSV of values hidden by disclosure control: empty value with the flag, no numerator or denominator', async () => {
+    const { bytes } = await download(
+      'csv',
+      `indicator=${PROTECTED_INDICATOR}&level=buurt&parent=GM0014&period=2020JJ00`,
+    );
+    const [header, ...lines] = bytes.toString('utf8').trimEnd().split('\r\n');
+    const columns = header!.split(',');
+    expect(columns.join(',')).not.toMatch(/numerator|denominator/);
+    const hidden = await store.all<{ region: string; disclosure: string }>(
+      `SELECT region, disclosure FROM indicator_value WHERE indicator = $1 AND period = '2020JJ00'
+       AND starts_with(region, 'BU0014') AND disclosure IS NOT NULL ORDER BY region`,
+      [PROTECTED_INDICATOR],
+    );
+    expect(hidden.length).toBeGreaterThan(3); // Groningen's buurten with 5 inhabitants in KWB 2020
+    const rows = lines.map((l) => l.split(','));
+    const [region, value, disclosure] = ['region', 'value', 'disclosure'].map((c) => columns.indexOf(c));
+    expect(
+      rows.filter((r) => r[disclosure!] !== '').map((r) => [r[region!], r[value!], r[disclosure!]]),
+    ).toEqual(hidden.map((h) => [h.region, '', h.disclosure]));
   });
 
   it('CSV for Dutch Excel: BOM, semicolons and decimal comma', async () => {

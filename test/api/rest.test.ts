@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { startServer, type RunningServer } from '../../src/api/server.js';
 import { COMPONENTS } from '../../src/api/rest/schemas.js';
 import type { Store } from '../../src/store/index.js';
-import { apiStore } from '../helpers/api-indicators.js';
+import { apiStore, INTERNAL_INDICATOR, PROTECTED_INDICATOR } from '../helpers/api-indicators.js';
 
 let store: Store;
 let dispose: () => Promise<void>;
@@ -12,12 +12,8 @@ let server: RunningServer;
 
 beforeAll(async () => {
   ({ store, dispose } = await apiStore());
-  // A value the store holds although disclosure control hid it: the API must still serve null.
-  await store.run(
-    `UPDATE indicator_value SET disclosure = 'secondary' WHERE indicator = 'aandeel_65plus' AND region = 'BU00140000'`,
-  );
   server = await startServer(store, { host: '127.0.0.1', port: 0 });
-});
+}, 120_000);
 afterAll(async () => {
   await server?.close();
   await dispose?.();
@@ -79,7 +75,15 @@ describe('themes, indicators, search', () => {
   it('lists the eight themes with counts of open indicators only', async () => {
     const body: { data: { id: string; indicatorCount: number }[] } = await getAs('/themes', 'ThemeList');
     expect(body.data).toHaveLength(8);
-    expect(body.data.find((t) => t.id === 'bevolking')!.indicatorCount).toBe(2); // not intern_inwoners
+    // The build stored the internal indicator under bevolking; the count leaves it out.
+    const built = await store.all<{ id: string; confidentiality: string }>(
+      `SELECT id, confidentiality FROM indicator WHERE theme = 'bevolking'`,
+    );
+    expect(built).toContainEqual({ id: INTERNAL_INDICATOR, confidentiality: 'internal' });
+    const open = built.filter((i) => i.confidentiality === 'open');
+    expect(open.length).toBeGreaterThan(10);
+    expect(body.data.find((t) => t.id === 'bevolking')!.indicatorCount).toBe(open.length);
+    expect(body.data.find((t) => t.id === 'veiligheid')!.indicatorCount).toBe(0); // no crime figures bundled
   });
 
   it('describes an indicator with lineage, periods and levels; hides internal ones', async () => {
@@ -87,13 +91,32 @@ describe('themes, indicators, search', () => {
       '/indicators/aandeel_65plus',
       'Indicator',
     );
-    expect(indicator.sources[0]!.title).toMatch(/Kerncijfers wijken en buurten/);
+    expect(indicator.sources.map((s) => s.title)).toEqual(['Kerncijfers wijken en buurten']);
+    // KWB 2020 has the 65+ count; the bundled 2024 topics do not.
     expect(indicator.periods).toEqual(['2020JJ00']);
-    expect(indicator.levels).toEqual(['gemeente', 'wijk', 'buurt']);
-    const hidden = await get('/indicators/intern_inwoners');
+    // KWB 2020 has Nederland, every gemeente and the region's wijken and buurten; the build sums
+    // the counts into provincie, COROP, landsdeel and the custom region Groningen-Assen.
+    expect(indicator.levels).toEqual([
+      'land',
+      'landsdeel',
+      'provincie',
+      'corop',
+      'gemeente',
+      'wijk',
+      'buurt',
+      'custom',
+    ]);
+    const hidden = await get(`/indicators/${INTERNAL_INDICATOR}`);
     expect(hidden.status).toBe(404);
     const list: { data: { id: string }[] } = await getAs('/indicators?theme=bevolking', 'IndicatorList');
-    expect(list.data.map((i) => i.id).sort()).toEqual(['aandeel_65plus', 'bevolking_1_januari']);
+    const open = await store.all<{ id: string }>(
+      `SELECT id FROM indicator WHERE theme = 'bevolking' AND confidentiality = 'open' ORDER BY id`,
+    );
+    expect(list.data.map((i) => i.id).sort()).toEqual(open.map((i) => i.id));
+    expect(list.data.map((i) => i.id)).toEqual(
+      expect.arrayContaining(['aandeel_65plus', 'bevolking_1_januari', PROTECTED_INDICATOR]),
+    );
+    expect(list.data.map((i) => i.id)).not.toContain(INTERNAL_INDICATOR);
     const search: { indicators: { id: string }[]; regions: { code: string }[] } = await getAs(
       '/search?q=Groningen',
       'SearchResult',
@@ -121,26 +144,44 @@ describe('values', () => {
     expect(next.data[0]!.region).not.toBe(body.data[0]!.region);
   });
 
-  it('serves hidden values as null with their flag, never numerator or denominator', async () => {
+  it('serves values hidden by disclosure control as null with their flag, never numerator or denominator', async () => {
     const body: ValuePage = await getAs(
-      '/values?indicator=aandeel_65plus&level=buurt&pageSize=10000',
+      `/values?indicator=${PROTECTED_INDICATOR}&level=buurt&period=2020JJ00&pageSize=10000`,
       'ValuePage',
     );
-    const primary = body.data.filter((v) => v.disclosure === 'primary');
-    expect(primary.length).toBeGreaterThan(10);
-    expect(primary.every((v) => v.value === null)).toBe(true);
-    const secondary = body.data.find((v) => v.region === 'BU00140000')!;
-    expect(secondary).toMatchObject({ value: null, disclosure: 'secondary' });
-    const stored = await store.one<{ value: number }>(
-      `SELECT value FROM indicator_value WHERE indicator = 'aandeel_65plus' AND region = 'BU00140000'`,
+    // Rule frequency-10: every buurt with 1 to 9 inhabitants in CBS's KWB 2020 is a primary cell.
+    const small = await store.all<{ region: string }>(
+      `SELECT region FROM observation WHERE dataset = 'cbs-kwb' AND variable = 'AantalInwoners'
+       AND period = '2020JJ00' AND starts_with(region, 'BU') AND value > 0 AND value < 10 ORDER BY region`,
     );
-    expect(stored!.value).toBeGreaterThan(0); // the store had it; the API did not show it
+    expect(small.length).toBeGreaterThan(10);
+    const primary = body.data.filter((v) => v.disclosure === 'primary');
+    expect(primary.map((v) => v.region).sort()).toEqual(small.map((r) => r.region));
+    // Secondary suppression: more buurten hidden so the primary ones cannot be recovered from totals.
+    const secondary = body.data.filter((v) => v.disclosure === 'secondary');
+    expect(secondary.length).toBeGreaterThan(0);
+    for (const v of [...primary, ...secondary]) expect(v, v.region).toMatchObject({ value: null });
+    expect(body.data.filter((v) => v.disclosure === null && v.value !== null).length).toBeGreaterThan(700);
+    // The same buurten under the shared cbs-open rule: CBS's published counts give a value, so it
+    // is disclosure control, not missing data, that withheld them.
+    const open: ValuePage = await getAs(
+      `/values?indicator=aandeel_65plus&region=${secondary[0]!.region},${primary[0]!.region}&period=2020JJ00`,
+      'ValuePage',
+    );
+    expect(open.data.map((v) => v.disclosure)).toEqual([null, null]);
+    expect(open.data.every((v) => typeof v.value === 'number')).toBe(true);
     const text = JSON.stringify(body);
     expect(text).not.toMatch(/numerator|denominator/);
   });
 
   it('never serves internal indicators, even when asked by id', async () => {
-    const body: ValuePage = await getAs('/values?indicator=intern_inwoners', 'ValuePage');
+    // Built and protected like any other (so the view has its values); only open ones are served.
+    const built = await store.one<{ n: number }>(
+      'SELECT count(*)::INTEGER AS n FROM published_indicator_value WHERE indicator = $1',
+      [INTERNAL_INDICATOR],
+    );
+    expect(built!.n).toBeGreaterThan(1000);
+    const body: ValuePage = await getAs(`/values?indicator=${INTERNAL_INDICATOR}`, 'ValuePage');
     expect(body.data).toEqual([]);
     expect(body.page.total).toBe(0);
   });
@@ -153,6 +194,41 @@ describe('values', () => {
     expect(body.data.map((v) => [v.region, v.value])).toEqual([
       ['GM0106', 69414],
       ['GM0014', 238147],
+    ]);
+  });
+
+  it('compares one value per region where the build also converted gemeente values to newer boundaries', async () => {
+    // KWB 2020: Groningen (unchanged since 2019) on its 2020 boundaries and converted to 2026;
+    // Eemsdelta (formed 2021) only converted; Appingedam (merged into Eemsdelta) only as of 2020.
+    const stored = await store.all<{ region: string; boundary_year: number; value: number }>(
+      `SELECT region, boundary_year, round(value, 1) AS value FROM indicator_value
+       WHERE indicator = 'aandeel_65plus' AND period = '2020JJ00' AND region IN ('GM0014', 'GM1979', 'GM0003')
+       ORDER BY region, boundary_year`,
+    );
+    expect(stored.map((r) => [r.region, r.boundary_year])).toEqual([
+      ['GM0003', 2020],
+      ['GM0014', 2020],
+      ['GM0014', 2026],
+      ['GM1979', 2026],
+    ]);
+    const of = (region: string, boundaryYear: number) =>
+      stored.find((r) => r.region === region && r.boundary_year === boundaryYear)!.value;
+    const body: { data: (ValueRow & { boundaryYear: number; derivation: string })[] } = await getAs(
+      '/compare?indicator=aandeel_65plus&regions=GM0014,GM1979,GM0003&period=2020JJ00',
+      'ValueList',
+    );
+    expect(body.data.map((v) => [v.region, v.boundaryYear, v.derivation, v.value])).toEqual([
+      ['GM0014', 2020, 'computed', of('GM0014', 2020)],
+      ['GM1979', 2026, 'converted', of('GM1979', 2026)],
+      ['GM0003', 2020, 'computed', of('GM0003', 2020)],
+    ]);
+    const on2026: { data: (ValueRow & { boundaryYear: number })[] } = await getAs(
+      '/compare?indicator=aandeel_65plus&regions=GM0014,GM1979,GM0003&period=2020JJ00&boundaryYear=2026',
+      'ValueList',
+    );
+    expect(on2026.data.map((v) => [v.region, v.boundaryYear])).toEqual([
+      ['GM0014', 2026],
+      ['GM1979', 2026],
     ]);
   });
 

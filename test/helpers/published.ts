@@ -1,17 +1,19 @@
 /**
- * A store with what udc publishes, served over real HTTP on loopback: the bundled real CBS demo
- * datasets (open), one internal dataset that must stay invisible, and indicator values taken
- * one-to-one from the bundled 03759ned population figures (not invented numbers), one of them
- * flagged by disclosure control, plus an internal indicator.
+ * A store with what udc publishes, served over real HTTP on loopback: the region register, the
+ * bundled real CBS demo datasets (open), one internal dataset that must stay invisible, and the
+ * indicator values the real build makes of them (the shared library plus the local test library
+ * of test/fixtures/indicators-local: an internal indicator, and one that disclosure control
+ * protects by minimum frequency). See test/helpers/api-indicators.ts.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { startServer, type RunningServer } from '../../src/api/server.js';
-import { DATA_DIR } from '../../src/demo/load.js';
+import { DATA_DIR, loadDemoData } from '../../src/demo/load.js';
+import { ensureRegister } from '../../src/regions/index.js';
 import { importFile, parseMapping } from '../../src/sources/files/index.js';
 import type { Store } from '../../src/store/index.js';
-import { POPULATION_CSV, populationMapping } from '../sources/files/fixtures.js';
+import { loadApiIndicators, PROTECTED_INDICATOR } from './api-indicators.js';
 import { temporaryStore } from './store.js';
 
 export interface PublishedWorld {
@@ -20,16 +22,19 @@ export interface PublishedWorld {
   close(): Promise<void>;
 }
 
-/** The region and period whose indicator value disclosure control hides. */
-export const HIDDEN = { region: 'GM0014', period: '2020JJ00' } as const;
+/**
+ * A value disclosure control hides for real: a buurt of Groningen with 5 inhabitants in CBS
+ * Kerncijfers wijken en buurten 2020, below the minimum frequency 10 of PROTECTED_INDICATOR's rule
+ * (primary suppression). fillPublished checks that the build hid it.
+ */
+export const HIDDEN = { indicator: PROTECTED_INDICATOR, region: 'BU00140511', period: '2020JJ00' } as const;
 
 /** The demo datasets every published-data test relies on. */
 export const DEMO_DATASETS = ['cbs-03759ned-bevolking', 'cbs-83625ned-verkoopprijzen'];
 
 /**
- * Imports the bundled demo files (data/demo/datasets.yaml) as the ordinary importer does. The
- * manifest grows while other rooms add data; a file the importer rejects is left out here (the
- * demo's own tests own that), so these tests depend only on the files that import.
+ * Imports bundled demo files (data/demo/datasets.yaml) as the ordinary importer does, only the
+ * datasets named in `only` when given. Returns the ids stored.
  */
 export async function loadDemoFiles(store: Store, only?: readonly string[]): Promise<string[]> {
   const manifestPath = join(DATA_DIR, 'demo', 'datasets.yaml');
@@ -47,53 +52,35 @@ export async function loadDemoFiles(store: Store, only?: readonly string[]): Pro
       join(DATA_DIR, 'demo', entry.file),
       parseMapping(mapping, mappingPath),
     );
-    if (report.outcome === 'stored') stored.push(report.dataset);
+    if (report.outcome !== 'stored')
+      throw new Error(
+        `demo file ${entry.file} did not import: ${report.issues.map((i) => i.message).join('; ')}`,
+      );
+    stored.push(report.dataset);
   }
   return stored;
 }
 
-/** Fills the store with the published data described above. */
+/**
+ * Fills the store with the published data described above: register, demo data (all of it, or
+ * with `onlyBaseDemo` just DEMO_DATASETS, for tests that need little data; indicators on other
+ * datasets are then skipped by the build), the internal dataset and the real indicator build.
+ */
 export async function fillPublished(store: Store, options: { onlyBaseDemo?: boolean } = {}): Promise<void> {
-  const stored = await loadDemoFiles(store, options.onlyBaseDemo ? DEMO_DATASETS : undefined);
-  for (const id of DEMO_DATASETS) {
-    if (!stored.includes(id)) throw new Error(`demo dataset ${id} did not import; expected it in data/demo`);
+  await ensureRegister(store);
+  if (options.onlyBaseDemo) await loadDemoFiles(store, DEMO_DATASETS);
+  else await loadDemoData(store);
+  await loadApiIndicators(store);
+  if (!options.onlyBaseDemo) {
+    const hidden = await store.one<{ disclosure: string | null }>(
+      `SELECT disclosure FROM published_indicator_value WHERE indicator = $1 AND region = $2 AND period = $3`,
+      [HIDDEN.indicator, HIDDEN.region, HIDDEN.period],
+    );
+    if (hidden?.disclosure !== 'primary')
+      throw new Error(
+        `expected disclosure control to hide ${HIDDEN.indicator} of ${HIDDEN.region} in ${HIDDEN.period} (primary), found ${JSON.stringify(hidden)}`,
+      );
   }
-  await importFile(
-    store,
-    POPULATION_CSV,
-    parseMapping(
-      populationMapping({ dataset: { id: 'intern-bevolking', confidentiality: 'internal' } }),
-      't',
-    ),
-  );
-  for (const [id, confidentiality] of [
-    ['inwoners', 'open'],
-    ['intern_inwoners', 'internal'],
-  ] as const) {
-    await store.run(
-      `INSERT INTO indicator (id, theme, title_nl, title_en, unit, decimals, better, kind, formula, disclosure,
-                              confidentiality, library, definition, definition_hash, built)
-       VALUES ($1, 'bevolking', 'Inwoners op 1 januari', 'Inhabitants on 1 January', 'aantal', 0, 'neither', 'formula',
-               'cbs-03759ned-bevolking.bevolking_1_januari', 'frequency', $2, 'shared', '{}', 'test', TIMESTAMP '2025-01-01 00:00:00')`,
-      [id, confidentiality],
-    );
-    await store.run(
-      `INSERT INTO indicator_value (indicator, region, period, year, boundary_year, value, numerator, denominator, status, derivation)
-       SELECT $1, o.region, o.period, p.year, p.year, o.value, o.value, 1, o.status, 'computed'
-       FROM observation o JOIN period p ON p.code = o.period
-       WHERE o.dataset = 'cbs-03759ned-bevolking' AND o.variable = 'bevolking_1_januari'`,
-      [id],
-    );
-    await store.run(
-      `INSERT INTO indicator_source (indicator, dataset, dataset_version) VALUES ($1, 'cbs-03759ned-bevolking', 1)`,
-      [id],
-    );
-  }
-  // Flagged but with its value still stored: the API must withhold it all the same.
-  await store.run(
-    `UPDATE indicator_value SET disclosure = 'primary' WHERE indicator = 'inwoners' AND region = $1 AND period = $2`,
-    [HIDDEN.region, HIDDEN.period],
-  );
 }
 
 /** A filled temporary store and the real udc server on 127.0.0.1. */

@@ -5,6 +5,7 @@
  * StatLine v3), licence, publisher, contact point, access rights, language, themes from the EU
  * data-theme vocabulary, temporal coverage (from the periods present) and spatial coverage.
  */
+import { visibleCondition, type AccessContext } from '../../access/roles.js';
 import type { Store } from '../../store/index.js';
 import { iri, text, typed, type RdfNode, type RdfValue } from './rdf.js';
 
@@ -41,6 +42,7 @@ interface DatasetRow extends Record<string, unknown> {
   licence: string;
   modified: string | null;
   imported: string;
+  confidentiality: string;
   first: number | null;
   last: number | null;
   variables: string | null;
@@ -57,19 +59,32 @@ interface ThemeRow extends Record<string, unknown> {
   last: number | null;
   built: string | null;
   licences: string | null;
+  confidentiality: string;
 }
 
-/** Builds the catalogue's nodes for a server reached at `root` (scheme, host, port). */
-export async function catalogNodes(store: Store, root: string, owner: CatalogOwner): Promise<RdfNode[]> {
+// The EU access-right vocabulary for udc's confidentiality levels (only callers allowed see the latter two).
+const ACCESS_RIGHT: Readonly<Record<string, string>> = {
+  open: 'PUBLIC',
+  internal: 'RESTRICTED',
+  confidential: 'NON_PUBLIC',
+};
+
+/** Builds the catalogue's nodes for a server reached at `root` (scheme, host, port), as `access` may see it. */
+export async function catalogNodes(
+  store: Store,
+  root: string,
+  owner: CatalogOwner,
+  access: AccessContext,
+): Promise<RdfNode[]> {
   const datasets = await store.all<DatasetRow>(
-    `SELECT d.id, d.title, d.description, d.publisher, d.source, d.licence,
+    `SELECT d.id, d.title, d.description, d.publisher, d.source, d.licence, d.confidentiality,
             strftime(d.modified, '%Y-%m-%dT%H:%M:%S') AS modified, strftime(d.imported, '%Y-%m-%dT%H:%M:%S') AS imported,
             (SELECT min(p.year) FROM period p WHERE p.code IN (SELECT DISTINCT period FROM observation o WHERE o.dataset = d.id)) AS first,
             (SELECT max(p.year) FROM period p WHERE p.code IN (SELECT DISTINCT period FROM observation o WHERE o.dataset = d.id)) AS last,
             (SELECT string_agg(v.title, '\u0001' ORDER BY v.key) FROM variable v WHERE v.dataset = d.id) AS variables
-     FROM dataset d WHERE d.confidentiality = 'open' ORDER BY d.id`,
+     FROM dataset d WHERE ${visibleCondition(access, 'd.confidentiality')} ORDER BY d.id`,
   );
-  const themes = await themeRows(store);
+  const themes = await themeRows(store, access);
   const catalogId = `${root}/catalog`;
   const publisher = agent(owner);
   const datasetNodes = datasets.map((d) => datasetNode(d, root, owner));
@@ -93,7 +108,7 @@ export async function catalogNodes(store: Store, root: string, owner: CatalogOwn
   return [catalog, ...datasetNodes, ...themeNodes];
 }
 
-async function themeRows(store: Store): Promise<ThemeRow[]> {
+async function themeRows(store: Store, access: AccessContext): Promise<ThemeRow[]> {
   // indicator_theme came later than indicator; without it the theme id is its title.
   const hasThemes = await store.one(
     `SELECT 1 AS x FROM information_schema.tables WHERE table_name = 'indicator_theme'`,
@@ -107,12 +122,14 @@ async function themeRows(store: Store): Promise<ThemeRow[]> {
     `SELECT i.theme, ${titles},
             string_agg(i.id, '\u0001' ORDER BY i.id) AS indicators,
             string_agg(i.title_nl, '\u0001' ORDER BY i.id) AS titles,
-            (SELECT min(v.year) FROM published_indicator_value v JOIN indicator j ON j.id = v.indicator WHERE j.theme = i.theme AND j.confidentiality = 'open') AS first,
-            (SELECT max(v.year) FROM published_indicator_value v JOIN indicator j ON j.id = v.indicator WHERE j.theme = i.theme AND j.confidentiality = 'open') AS last,
+            (SELECT min(v.year) FROM published_indicator_value v JOIN indicator j ON j.id = v.indicator WHERE j.theme = i.theme AND ${visibleCondition(access, 'j.confidentiality')}) AS first,
+            (SELECT max(v.year) FROM published_indicator_value v JOIN indicator j ON j.id = v.indicator WHERE j.theme = i.theme AND ${visibleCondition(access, 'j.confidentiality')}) AS last,
+            CASE max(CASE i.confidentiality WHEN 'open' THEN 0 WHEN 'internal' THEN 1 ELSE 2 END)
+              WHEN 0 THEN 'open' WHEN 1 THEN 'internal' ELSE 'confidential' END AS confidentiality,
             strftime(max(i.built), '%Y-%m-%dT%H:%M:%S') AS built,
             (SELECT string_agg(DISTINCT d.licence, '\u0001') FROM indicator_source s JOIN dataset d ON d.id = s.dataset
-              JOIN indicator j ON j.id = s.indicator WHERE j.theme = i.theme) AS licences
-     FROM indicator i WHERE i.confidentiality = 'open' GROUP BY i.theme ORDER BY i.theme`,
+              JOIN indicator j ON j.id = s.indicator WHERE j.theme = i.theme AND ${visibleCondition(access, 'j.confidentiality')}) AS licences
+     FROM indicator i WHERE ${visibleCondition(access, 'i.confidentiality')} GROUP BY i.theme ORDER BY i.theme`,
   );
 }
 
@@ -188,10 +205,15 @@ function distribution(
   ];
 }
 
-function common(owner: CatalogOwner, root: string, themeCode: string): [string, RdfValue][] {
+function common(
+  owner: CatalogOwner,
+  root: string,
+  themeCode: string,
+  confidentiality: string,
+): [string, RdfValue][] {
   return [
     ['dcat:contactPoint', contactPoint(owner, root)],
-    ['dct:accessRights', iri(`${EU}/access-right/PUBLIC`)],
+    ['dct:accessRights', iri(`${EU}/access-right/${ACCESS_RIGHT[confidentiality] ?? 'NON_PUBLIC'}`)],
     ['dct:language', iri(`${EU}/language/NLD`)],
     ['dcat:theme', iri(`${EU}/data-theme/${themeCode}`)],
     ['dcat:theme', iri(`${EU}/data-theme/REGI`)],
@@ -223,7 +245,7 @@ function datasetNode(d: DatasetRow, root: string, owner: CatalogOwner): RdfNode 
       ['dct:issued', typed(d.imported, 'xsd:dateTime')],
       ...stamp(d.modified),
       ...variables.slice(0, 50).map((v): [string, RdfValue] => ['dcat:keyword', text(v, 'nl')]),
-      ...common(owner, root, 'SOCI'),
+      ...common(owner, root, 'SOCI', d.confidentiality),
       ...temporal(d.first, d.last),
       distribution(
         'Waarnemingen (REST, JSON)',
@@ -294,7 +316,7 @@ function themeNode(t: ThemeRow, root: string, owner: CatalogOwner): RdfNode {
         .split('\u0001')
         .slice(0, 50)
         .map((v): [string, RdfValue] => ['dcat:keyword', text(v, 'nl')]),
-      ...common(owner, root, THEME_CODES[t.theme] ?? 'SOCI'),
+      ...common(owner, root, THEME_CODES[t.theme] ?? 'SOCI', t.confidentiality),
       ...temporal(t.first, t.last),
       distribution('Waarden (REST, JSON)', selection('values'), 'JSON', 'application/json', lic),
       distribution('Waarden (CSV)', selection('values.csv'), 'CSV', 'text/csv', lic),

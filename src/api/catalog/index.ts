@@ -4,6 +4,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { Store } from '../../store/index.js';
+import { accessOf } from '../auth/context.js';
 import { catalogNodes, type CatalogOwner } from './dcat.js';
 import { toJsonLd, toTurtle } from './rdf.js';
 
@@ -22,7 +23,7 @@ export function catalogRoutes(store: Store, options: CatalogOptions = {}): Hono 
 
   const answer = async (c: Context, format: 'turtle' | 'jsonld'): Promise<Response> => {
     const root = new URL(c.req.url).origin;
-    const nodes = await catalogNodes(store, root, owner);
+    const nodes = await catalogNodes(store, root, owner, accessOf(c));
     if (format === 'turtle') {
       return new Response(toTurtle(nodes), {
         headers: { 'content-type': 'text/turtle;charset=utf-8', vary: 'accept' },

@@ -1,9 +1,10 @@
 /**
  * The entity sets udc serves over OData v4, each a read-only view of the store with fixed,
- * program-written SQL. Only published data: datasets and indicators with confidentiality 'open';
+ * program-written SQL. Only data the caller may see (src/access/roles.ts: visibleCondition);
  * an indicator value hidden by disclosure control has its value withheld (never its numerator or
  * denominator, which are not exposed at all).
  */
+import { visibleCondition, type AccessContext } from '../../access/roles.js';
 import { ident } from '../../store/index.js';
 import type { EdmType, FilterProperty } from './sql.js';
 
@@ -22,8 +23,8 @@ export interface EntitySet {
   typeName: string;
   key: readonly string[];
   properties: readonly EntityProperty[];
-  /** SELECT over the store whose columns are named exactly as the properties. */
-  view: string;
+  /** SELECT over the store whose columns are named exactly as the properties, as `access` may see it. */
+  view: (access: AccessContext) => string;
   description: string;
 }
 
@@ -135,7 +136,8 @@ export const ENTITY_SETS: ReadonlyMap<string, EntitySet> = new Map(
       typeName: 'Dataset',
       key: ['Id'],
       properties: datasetProperties,
-      view: view(datasetProperties, "FROM dataset d WHERE d.confidentiality = 'open'"),
+      view: (access: AccessContext) =>
+        view(datasetProperties, `FROM dataset d WHERE ${visibleCondition(access, 'd.confidentiality')}`),
       description: 'Published datasets',
     },
     {
@@ -143,10 +145,11 @@ export const ENTITY_SETS: ReadonlyMap<string, EntitySet> = new Map(
       typeName: 'Observation',
       key: ['Dataset', 'Variable', 'Region', 'Period', 'Categories'],
       properties: observationProperties,
-      view: view(
-        observationProperties,
-        "FROM observation o WHERE o.dataset IN (SELECT id FROM dataset WHERE confidentiality = 'open')",
-      ),
+      view: (access: AccessContext) =>
+        view(
+          observationProperties,
+          `FROM observation o WHERE o.dataset IN (SELECT d.id FROM dataset d WHERE ${visibleCondition(access, 'd.confidentiality')})`,
+        ),
       description:
         'Observations of published datasets, one row per variable, region, period and category combination',
     },
@@ -155,11 +158,12 @@ export const ENTITY_SETS: ReadonlyMap<string, EntitySet> = new Map(
       typeName: 'IndicatorValue',
       key: ['Indicator', 'Region', 'Period', 'BoundaryYear'],
       properties: indicatorValueProperties,
-      view: view(
-        indicatorValueProperties,
-        `FROM published_indicator_value v JOIN indicator i ON i.id = v.indicator AND i.confidentiality = 'open'
-         LEFT JOIN region_year r ON r.year = v.boundary_year AND r.code = v.region`,
-      ),
+      view: (access: AccessContext) =>
+        view(
+          indicatorValueProperties,
+          `FROM published_indicator_value v JOIN indicator i ON i.id = v.indicator AND ${visibleCondition(access, 'i.confidentiality')}
+           LEFT JOIN region_year r ON r.year = v.boundary_year AND r.code = v.region`,
+        ),
       description: 'Values of published indicators per region, period and boundary year',
     },
     {
@@ -167,7 +171,7 @@ export const ENTITY_SETS: ReadonlyMap<string, EntitySet> = new Map(
       typeName: 'Region',
       key: ['Code', 'Year'],
       properties: regionProperties,
-      view: view(regionProperties, 'FROM region_year r'),
+      view: () => view(regionProperties, 'FROM region_year r'),
       description: 'The region register per year',
     },
   ].map((e) => [e.name, e]),

@@ -7,6 +7,7 @@
  */
 import { Hono, type Context } from 'hono';
 import type { Store } from '../../store/index.js';
+import { accessOf } from '../auth/context.js';
 import { ENTITY_SETS, type EntitySet } from './entities.js';
 import { QueryOptionError } from './filter.js';
 import { metadataJson, metadataXml } from './metadata.js';
@@ -63,11 +64,11 @@ export function odataRoutes(store: Store, options: ODataOptions = {}): Hono {
     if (rest.length > 0) return notFound(tail);
     if (first === '$metadata' && second === undefined) return metadata(c);
     const byKey = /^([A-Za-z]+)\((.*)\)$/s.exec(first);
-    if (byKey && second === undefined) return entityByKey(byKey[1]!, byKey[2]!, root);
+    if (byKey && second === undefined) return entityByKey(c, byKey[1]!, byKey[2]!, root);
     const entity = ENTITY_SETS.get(first);
     if (!entity) return notFound(first);
     if (second === undefined) return collection(c, entity, root);
-    if (second === '$count') return count(url, entity);
+    if (second === '$count') return count(c, url, entity);
     return notFound(tail);
   });
 
@@ -108,9 +109,9 @@ export function odataRoutes(store: Store, options: ODataOptions = {}): Hono {
     });
   }
 
-  async function count(url: URL, entity: EntitySet): Promise<Response> {
+  async function count(c: Context, url: URL, entity: EntitySet): Promise<Response> {
     const query = readCollectionQuery(url.searchParams, entity);
-    const sql = collectionSql(entity, query, store.dialect, { skip: 0, limit: 0 });
+    const sql = collectionSql(entity, query, store.dialect, { skip: 0, limit: 0 }, accessOf(c));
     const row = await store.one<{ n: number | bigint }>(sql.count.sql, sql.count.params);
     return new Response(String(row?.n ?? 0), {
       headers: { 'content-type': 'text/plain;charset=utf-8', 'OData-Version': '4.0' },
@@ -123,7 +124,7 @@ export function odataRoutes(store: Store, options: ODataOptions = {}): Hono {
     const pageSize = Math.min(maxPageSize, preferredPageSize(c.req.header('prefer')) ?? maxPageSize);
     const wanted = query.top ?? Number.POSITIVE_INFINITY;
     const limit = Math.min(wanted, pageSize);
-    const sql = collectionSql(entity, query, store.dialect, { skip: query.skip, limit });
+    const sql = collectionSql(entity, query, store.dialect, { skip: query.skip, limit }, accessOf(c));
     // One row more than the page tells whether there is a next page without counting.
     sql.rows.params[sql.rows.params.length - 2] = limit + 1;
     const rows = await store.all(sql.rows.sql, sql.rows.params);
@@ -143,7 +144,7 @@ export function odataRoutes(store: Store, options: ODataOptions = {}): Hono {
     return odataJson(body, headers);
   }
 
-  async function entityByKey(setName: string, keyText: string, root: string): Promise<Response> {
+  async function entityByKey(c: Context, setName: string, keyText: string, root: string): Promise<Response> {
     const entity = ENTITY_SETS.get(setName);
     if (!entity) return notFound(setName);
     const key = /^'((?:[^']|'')*)'$/.exec(keyText.trim());
@@ -168,7 +169,7 @@ export function odataRoutes(store: Store, options: ODataOptions = {}): Hono {
         right: { type: 'literal', literal: { kind: 'string', value: key[1]!.replaceAll("''", "'") }, at: 1 },
       },
     };
-    const sql = collectionSql(entity, query, store.dialect, { skip: 0, limit: 1 });
+    const sql = collectionSql(entity, query, store.dialect, { skip: 0, limit: 1 }, accessOf(c));
     const row = (await store.all(sql.rows.sql, sql.rows.params))[0];
     if (!row)
       return odataError(

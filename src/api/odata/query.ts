@@ -4,6 +4,7 @@
  * that answers them. Options udc does not implement ($expand, $search, $apply ...) are refused
  * with 400, as OData requires, rather than silently ignored.
  */
+import type { AccessContext } from '../../access/roles.js';
 import { ident, type Dialect, type SqlValue } from '../../store/index.js';
 import { filterProperties, type EntitySet } from './entities.js';
 import { parseFilter, QueryOptionError, type FilterNode } from './filter.js';
@@ -155,6 +156,7 @@ export function collectionSql(
   query: CollectionQuery,
   dialect: Dialect,
   page: { skip: number; limit: number },
+  access: AccessContext,
 ): CollectionSql {
   const params: SqlValue[] = [];
   const where = query.filter
@@ -166,7 +168,7 @@ export function collectionSql(
     ...query.orderBy.map((o) => `e.${ident(o.name)} ${o.descending ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`),
     ...entity.key.filter((k) => !query.orderBy.some((o) => o.name === k)).map((k) => `e.${ident(k)} ASC`),
   ];
-  const from = `FROM (${entity.view}) AS e${where}`;
+  const from = `FROM (${entity.view(access)}) AS e${where}`;
   const rowParams = [...params, page.limit, page.skip];
   return {
     rows: {

@@ -1,6 +1,9 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { Store } from '../../store/index.js';
+import { accessSettings, type AccessOptions, type AccessSettings } from '../auth/middleware.js';
+import { authRoutes } from '../auth/routes.js';
+import { annotationRoutes } from './routes/annotations.js';
 import { API_VERSION, openApiDocument } from './openapi.js';
 import { ProblemError, problem, problemOf } from './problem.js';
 import { mountRoutes, route, type AnyRoute } from './route.js';
@@ -9,6 +12,8 @@ import { exportRoutes } from './routes/exports.js';
 import { indicatorRoutes } from './routes/indicators.js';
 import { regionRoutes } from './routes/regions.js';
 import { valueRoutes } from './routes/values.js';
+import { analysisRoutes } from './routes/analysis.js';
+import { datacenterRoutes } from './routes/datacenters.js';
 import { dataVersion } from './version.js';
 
 export interface RestOptions {
@@ -22,10 +27,16 @@ export interface RestOptions {
   maxConcurrentExports?: number;
   /** Cache-Control max-age of data answers (default 60 s; clients revalidate with the ETag). */
   maxAgeSeconds?: number;
+  /** Users, sessions, sign-in and OpenID Connect (docs/access.md). */
+  access?: AccessOptions;
 }
 
 /** Every route of /api/v1, in the order of the OpenAPI document. */
-export function restRoutes(store: Store, options: RestOptions = {}): AnyRoute[] {
+export function restRoutes(
+  store: Store,
+  options: RestOptions = {},
+  settings: AccessSettings = accessSettings(options.access),
+): AnyRoute[] {
   const routes: AnyRoute[] = [
     route({
       path: '/health',
@@ -45,10 +56,14 @@ export function restRoutes(store: Store, options: RestOptions = {}): AnyRoute[] 
     ...indicatorRoutes(store),
     ...regionRoutes(store),
     ...valueRoutes(store),
+    ...datacenterRoutes(store),
+    ...analysisRoutes(store),
     ...exportRoutes(store, {
       maxExportRows: options.maxExportRows ?? 200_000,
       maxConcurrentExports: options.maxConcurrentExports ?? 2,
     }),
+    ...annotationRoutes(store),
+    ...authRoutes(store, settings),
   ];
   let document: string | undefined;
   routes.push(
@@ -72,7 +87,11 @@ export function restRoutes(store: Store, options: RestOptions = {}): AnyRoute[] 
  * The REST API (mount at /api/v1): NL API Design Rules — plural nouns, lowercase paths, camelCase
  * fields, problem+json errors, an API-Version header, paging links, OpenAPI 3.1 at /openapi.json.
  */
-export function restApi(store: Store, options: RestOptions = {}): Hono {
+export function restApi(
+  store: Store,
+  options: RestOptions = {},
+  settings: AccessSettings = accessSettings(options.access),
+): Hono {
   const api = new Hono();
   api.use(
     '*',
@@ -86,7 +105,7 @@ export function restApi(store: Store, options: RestOptions = {}): Hono {
     await next();
     c.res.headers.set('api-version', API_VERSION);
   });
-  mountRoutes(api, restRoutes(store, options), {
+  mountRoutes(api, restRoutes(store, options, settings), {
     dataVersion: dataVersion(store),
     queryTimeoutMs: options.queryTimeoutMs ?? 10_000,
     maxAgeSeconds: options.maxAgeSeconds ?? 60,

@@ -20,8 +20,12 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Invalid parameters (problem details name each one).',
-  404: 'Not found.',
-  405: 'Method not allowed (the API is read-only).',
+  401: 'Sign-in required, or the API token is invalid or expired.',
+  403: 'Forbidden: the role is too weak, the CSRF token is missing, or the request came from another site.',
+  404: 'Not found (also for what the caller may not see).',
+  405: 'Method not allowed.',
+  415: 'The body must be application/json.',
+  502: 'The identity provider could not be reached or its answer did not verify.',
   429: 'Too many exports at once; retry after the Retry-After seconds.',
   503: 'The query took longer than the time limit.',
 };
@@ -94,15 +98,28 @@ export function openApiDocument(routes: readonly AnyRoute[]): Record<string, unk
         content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
       };
     }
-    paths[`${BASE_PATH}${spec.path}`] = {
-      get: {
-        operationId: spec.operationId,
-        summary: spec.summary,
-        ...(spec.description ? { description: spec.description } : {}),
-        tags: [spec.tag],
-        ...(parameters.length ? { parameters } : {}),
-        responses,
-      },
+    if (spec.okStatus && spec.okStatus !== 200) {
+      responses[String(spec.okStatus)] = responses['200'];
+      delete responses['200'];
+    }
+    const method = (spec.method ?? 'GET').toLowerCase();
+    paths[`${BASE_PATH}${spec.path}`] ??= {};
+    paths[`${BASE_PATH}${spec.path}`]![method] = {
+      operationId: spec.operationId,
+      summary: spec.summary,
+      ...(spec.description ? { description: spec.description } : {}),
+      tags: [spec.tag],
+      ...(parameters.length ? { parameters } : {}),
+      ...(spec.body
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } },
+            },
+          }
+        : {}),
+      ...(spec.auth ? { security: [{ session: [] }, { token: [] }] } : {}),
+      responses,
     };
   }
   return {
@@ -111,7 +128,8 @@ export function openApiDocument(routes: readonly AnyRoute[]): Record<string, unk
       title: 'udc — open Urban Data Center REST API',
       version: API_VERSION,
       description:
-        'Published regional statistics: datasets, regions, indicators and their values, exports. Read-only; only open data. ' +
+        'Published regional statistics: datasets, regions, indicators and their values, exports; notes and stories. ' +
+        'Anonymous callers see open data; signed-in analysts and data stewards also internal or confidential data (docs/access.md). ' +
         'Data: Bron: CBS (CC BY 4.0). Errors are RFC 9457 problem details. Follows the NL API Design Rules.',
       license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },
       contact: { name: 'udc', url: 'https://github.com/' },
@@ -123,6 +141,19 @@ export function openApiDocument(routes: readonly AnyRoute[]): Record<string, unk
       schemas: Object.fromEntries(
         Object.entries(COMPONENTS).map(([name, schema]) => [name, jsonSchema(schema, 'output')]),
       ),
+      securitySchemes: {
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'udc_session',
+          description: 'Browser session (POST /session); state-changing requests also send X-CSRF-Token.',
+        },
+        token: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'API token (udc users token, or POST /tokens).',
+        },
+      },
     },
   };
 }

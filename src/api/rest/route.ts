@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
+import { atLeast, visibilityKey, type Role } from '../../access/roles.js';
+import { accessOf } from '../auth/context.js';
 import { clip } from './params.js';
 import { ProblemError, type InvalidParam } from './problem.js';
 
@@ -20,18 +22,28 @@ export interface ResponseSpec {
   content: Record<string, z.ZodType | string | null>;
 }
 
-/** What a handler gets: validated parameters and the request context. */
-export interface RouteInput<P, Q> {
+/** What a handler gets: validated parameters (and JSON body) and the request context. */
+export interface RouteInput<P, Q, B = Record<string, never>> {
   c: Context;
   params: P;
   query: Q;
+  body: B;
 }
+
+/** HTTP methods a route may have (GET routes also answer HEAD). */
+export type RouteMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /**
  * One GET route of /api/v1: the single description from which the router, the request validation
  * and the OpenAPI document are all made, so they cannot disagree.
  */
-export interface RouteSpec<P extends z.ZodObject = z.ZodObject, Q extends z.ZodObject = z.ZodObject> {
+export interface RouteSpec<
+  P extends z.ZodObject = z.ZodObject,
+  Q extends z.ZodObject = z.ZodObject,
+  B extends z.ZodObject = z.ZodObject,
+> {
+  /** Default GET. Anything else changes state: CSRF-checked for cookie sessions (src/api/auth). */
+  method?: RouteMethod;
   /** Path below /api/v1 in OpenAPI form: '/datasets/{id}'. */
   path: string;
   operationId: string;
@@ -40,20 +52,28 @@ export interface RouteSpec<P extends z.ZodObject = z.ZodObject, Q extends z.ZodO
   tag: string;
   params?: P;
   query?: Q;
-  /** The 200 response. */
+  /** The JSON request body (POST, PATCH), validated strictly like the query. */
+  body?: B;
+  /** Who may call it: a signed-in user of at least this role ('signed-in': any role). Default: everyone. */
+  auth?: Role | 'signed-in';
+  /** The success status (default 200; 201 for a creation). */
+  okStatus?: number;
+  /** The success response. */
   ok: ResponseSpec;
   /** Error statuses this route can answer besides 400 (e.g. 404). */
   errors?: number[];
   cache: CachePolicy;
-  handle: (input: RouteInput<z.output<P>, z.output<Q>>) => Promise<Response> | Response;
+  handle: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<Response> | Response;
 }
 
 /** A route with its types erased, as the registry keeps it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRoute = RouteSpec<any, any>;
+export type AnyRoute = RouteSpec<any, any, any>;
 
 /** Declares a route (typed), for `mountRoutes` and the OpenAPI generator. */
-export function route<P extends z.ZodObject, Q extends z.ZodObject>(spec: RouteSpec<P, Q>): AnyRoute {
+export function route<P extends z.ZodObject, Q extends z.ZodObject, B extends z.ZodObject = z.ZodObject>(
+  spec: RouteSpec<P, Q, B>,
+): AnyRoute {
   return spec;
 }
 
@@ -101,19 +121,24 @@ class ResponseCache {
   }
 }
 
-/** Registers the routes on `app` (mounted at /api/v1): validation, ETag/304, time limit, 405 for other methods. */
+/** Registers the routes on `app` (mounted at /api/v1): validation, rights, ETag/304, time limit, 405 for other methods. */
 export function mountRoutes(app: Hono, routes: readonly AnyRoute[], options: MountOptions): void {
   const cache = options.responseCacheBytes > 0 ? new ResponseCache(options.responseCacheBytes) : undefined;
+  const methods = new Map<string, RouteMethod[]>();
   for (const spec of routes) {
     const honoPath = spec.path.replace(/\{(\w+)\}/g, ':$1');
-    app.get(honoPath, async (c) => {
+    methods.set(honoPath, [...(methods.get(honoPath) ?? []), spec.method ?? 'GET']);
+    app.on(spec.method ?? 'GET', honoPath, async (c) => {
+      checkRights(c, spec);
       const params = validate(spec.params, c.req.param() as Record<string, string>, 'path');
       const query = validate(spec.query, readQuery(c.req.url), 'query');
+      const body = spec.body ? await readBody(c, spec.body) : {};
       let etag: string | undefined;
       if (spec.cache === 'data') {
         const version = await options.dataVersion();
+        // What the caller may see is part of the tag: an analyst's answer is never served to a reader.
         etag = `W/"${createHash('sha1')
-          .update(`${version}\n${c.req.path}\n${stableJson(query)}`)
+          .update(`${version}\n${visibilityKey(accessOf(c))}\n${c.req.path}\n${stableJson(query)}`)
           .digest('base64url')
           .slice(0, 27)}"`;
         if (matches(c.req.header('if-none-match'), etag)) {
@@ -123,7 +148,10 @@ export function mountRoutes(app: Hono, routes: readonly AnyRoute[], options: Mou
       const kept = etag ? cache?.get(etag) : undefined;
       let response =
         kept ??
-        (await withDeadline(Promise.resolve(spec.handle({ c, params, query })), options.queryTimeoutMs));
+        (await withDeadline(
+          Promise.resolve(spec.handle({ c, params, query, body })),
+          options.queryTimeoutMs,
+        ));
       if (response.status === 200 && etag && cache && !kept) response = await cache.keep(etag, response);
       if (response.status === 200) {
         for (const [k, v] of Object.entries(cacheHeaders(spec.cache, etag, options)))
@@ -131,17 +159,80 @@ export function mountRoutes(app: Hono, routes: readonly AnyRoute[], options: Mou
       }
       return response;
     });
-    // The Dutch API design rules want 405 (not 404) for a method a resource does not support.
-    app.on(['POST', 'PUT', 'PATCH', 'DELETE'], honoPath, (c) => {
+  }
+  // The Dutch API design rules want 405 (not 404) for a method a resource does not support.
+  for (const [honoPath, allowed] of methods) {
+    const others = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter(
+      (m) => !allowed.includes(m as RouteMethod),
+    );
+    const allow = [...allowed, ...(allowed.includes('GET') ? ['HEAD'] : [])].join(', ');
+    app.on([...others], honoPath, (c) => {
       throw new ProblemError(
         405,
         'Method not allowed',
-        `${c.req.method} is not supported on ${spec.path}; this API is read-only (GET).`,
+        `${c.req.method} is not supported on ${c.req.path}; it answers ${allow}.`,
         [],
-        { allow: 'GET, HEAD' },
+        { allow },
       );
     });
   }
+}
+
+/** 401 for an anonymous caller of a route that needs a user, 403 for a role too weak. */
+function checkRights(c: Context, spec: AnyRoute): void {
+  if (!spec.auth) return;
+  const access = accessOf(c);
+  if (!access.user)
+    throw new ProblemError(
+      401,
+      'Sign-in required',
+      `${spec.path} needs a signed-in user or an API token.`,
+      [],
+      {
+        'www-authenticate': 'Bearer realm="udc"',
+      },
+    );
+  if (spec.auth !== 'signed-in' && !atLeast(access.role, spec.auth))
+    throw new ProblemError(
+      403,
+      'Forbidden',
+      `${spec.path} needs the role ${spec.auth} or higher; you act as ${access.role}.`,
+    );
+}
+
+/** The JSON body, validated strictly (unknown fields refused); 415 for anything but JSON. */
+async function readBody(c: Context, schema: z.ZodObject): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  // Only JSON: a cross-site HTML form cannot send it without a CORS preflight this API refuses.
+  if (!/^application\/json\b/i.test(type))
+    throw new ProblemError(415, 'Unsupported media type', 'Send the body as application/json.');
+  const text = await c.req.text();
+  if (text.length > 200_000)
+    throw new ProblemError(413, 'Body too large', 'A request body has at most 200,000 characters.');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ProblemError(400, 'Invalid body', 'The body is not valid JSON.');
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    throw new ProblemError(400, 'Invalid body', 'The body must be a JSON object.');
+  const parsed = schema.strict().safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const reasons: InvalidParam[] = parsed.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((k) => ({
+          name: clip(k),
+          reason: `unknown field; expected ${Object.keys(schema.shape).join(', ')}`,
+        }))
+      : [{ name: issue.path.join('.') || '(body)', reason: issue.message }],
+  );
+  throw new ProblemError(
+    400,
+    'Invalid body',
+    reasons.map((r) => `${r.name}: ${r.reason}`).join('; '),
+    reasons,
+  );
 }
 
 function cacheHeaders(

@@ -1,9 +1,10 @@
+import { visibleCondition, type AccessContext } from '../../access/roles.js';
 import type { SqlValue } from '../../store/index.js';
 
 /**
  * The one query behind every route that serves indicator values (list, compare, exports, map):
  * built from validated filters as parameters only, the disclosure rule applied in SQL so no
- * route can forget it, and only indicators whose confidentiality is 'open'.
+ * route can forget it, and only indicators the caller may see (the access context is required).
  */
 export interface ValueSelection {
   indicator?: readonly string[];
@@ -58,6 +59,7 @@ export interface ValuesQuery {
 /** SELECT of the selection's values. `page`: LIMIT/OFFSET and a `total` column (count over the selection). */
 export function valuesQuery(
   selection: ValueSelection,
+  access: AccessContext,
   options: { page?: { number: number; size: number }; forExport?: boolean; geometry?: boolean } = {},
 ): ValuesQuery {
   const params: SqlValue[] = [];
@@ -95,7 +97,7 @@ export function valuesQuery(
   const sql = `${descendants}
     SELECT ${COLUMNS}${options.forExport ? EXPORT_COLUMNS : ''}${geometry}${total}
     FROM published_indicator_value v
-    JOIN indicator i ON i.id = v.indicator AND i.confidentiality = 'open'
+    JOIN indicator i ON i.id = v.indicator AND ${visibleCondition(access, 'i.confidentiality')}
     LEFT JOIN region_year y ON y.code = v.region AND y.year = v.boundary_year
     ${selection.parent ? 'JOIN descendants d ON d.code = v.region AND d.year = v.boundary_year' : ''}
     ${options.forExport ? ATTRIBUTION : ''}
@@ -107,7 +109,7 @@ export function valuesQuery(
 }
 
 /** Number of values in the selection. */
-export function countQuery(selection: ValueSelection): ValuesQuery {
-  const { sql, params } = valuesQuery({ ...selection, sort: [] });
+export function countQuery(selection: ValueSelection, access: AccessContext): ValuesQuery {
+  const { sql, params } = valuesQuery({ ...selection, sort: [] }, access);
   return { sql: `SELECT count(*) AS n FROM (${sql})`, params };
 }

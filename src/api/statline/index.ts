@@ -8,7 +8,9 @@
  * and names the next page in odata.nextLink. Answers are JSON (CBS's `$format=json`).
  */
 import { Hono, type Context } from 'hono';
+import { visibleCondition, type AccessContext } from '../../access/roles.js';
 import type { Store } from '../../store/index.js';
+import { accessOf } from '../auth/context.js';
 import { QueryOptionError } from '../odata/filter.js';
 import { readDataSet, type DataSetQuery } from './dataset.js';
 import {
@@ -67,8 +69,8 @@ export function statlineRoutes(store: Store, options: StatlineOptions = {}): Hon
     switch (tail[0]!.toLowerCase()) {
       case 'tables': {
         const all: Record<string, unknown>[] = [];
-        for (const id of await publishedIds(store)) {
-          const table = await tables.get(id);
+        for (const id of await publishedIds(store, accessOf(c))) {
+          const table = await tables.get(id, accessOf(c));
           if (table) all.push(catalogRecord(table, origin, all.length));
         }
         const skip = count('$skip', search.get('$skip')) ?? 0;
@@ -99,7 +101,7 @@ export function statlineRoutes(store: Store, options: StatlineOptions = {}): Hon
         );
       }
       const search = checkOptions(c);
-      const table = await tables.get(id);
+      const table = await tables.get(id, accessOf(c));
       if (!table) return statlineError(404, `There is no published table "${id.slice(0, 100)}".`);
       const origin = new URL(c.req.url).origin;
       const base = `${origin}/${api}/odata/${encodeURIComponent(table.id)}`;
@@ -235,16 +237,16 @@ class TableCache {
 
   constructor(private readonly store: Store) {}
 
-  async get(id: string): Promise<StatlineTable | undefined> {
+  async get(id: string, access: AccessContext): Promise<StatlineTable | undefined> {
     const row = await this.store.one<{ id: string; stamp: string }>(
       `SELECT id, concat(version, '/', imported, '/', (SELECT max(finished) FROM import_run WHERE dataset = d.id)) AS stamp
-       FROM dataset d WHERE lower(id) = lower($1) AND confidentiality = 'open'`,
+       FROM dataset d WHERE lower(id) = lower($1) AND ${visibleCondition(access, 'd.confidentiality')}`,
       [id],
     );
     if (!row) return undefined;
     const cached = this.cache.get(row.id);
     if (cached && cached.stamp === row.stamp) return cached.table;
-    const table = await loadTable(this.store, row.id);
+    const table = await loadTable(this.store, row.id, access);
     if (table) {
       if (this.cache.size > 200) this.cache.clear();
       this.cache.set(row.id, { stamp: row.stamp, table });

@@ -1,8 +1,9 @@
 /**
  * A published dataset seen as a CBS StatLine v3 table: its topics (one per variable), its
  * dimensions (RegioS, Perioden and one per category dimension) with their codes and titles, and
- * what CBS's TableInfos and catalog say about a table. Only datasets with confidentiality 'open'.
+ * what CBS's TableInfos and catalog say about a table. Only datasets the caller may see.
  */
+import { visibleCondition, type AccessContext } from '../../access/roles.js';
 import { parseCategoryKey, parsePeriod, periodLabel } from '../../core/index.js';
 import type { Store } from '../../store/index.js';
 
@@ -65,20 +66,24 @@ interface DatasetRow extends Record<string, unknown> {
   imported: string | null;
 }
 
-/** The published datasets, in id order. */
-export async function publishedIds(store: Store): Promise<string[]> {
+/** The datasets `access` may see, in id order. */
+export async function publishedIds(store: Store, access: AccessContext): Promise<string[]> {
   const rows = await store.all<{ id: string }>(
-    `SELECT id FROM dataset WHERE confidentiality = 'open' ORDER BY id`,
+    `SELECT id FROM dataset d WHERE ${visibleCondition(access, 'd.confidentiality')} ORDER BY id`,
   );
   return rows.map((r) => r.id);
 }
 
-/** Loads table `id` (matched without regard to case, as CBS does), or undefined when it is not published. */
-export async function loadTable(store: Store, id: string): Promise<StatlineTable | undefined> {
+/** Loads table `id` (matched without regard to case, as CBS does), or undefined when `access` may not see it. */
+export async function loadTable(
+  store: Store,
+  id: string,
+  access: AccessContext,
+): Promise<StatlineTable | undefined> {
   const dataset = await store.one<DatasetRow>(
     `SELECT id, title, description, publisher, source, licence,
             strftime(modified, '%Y-%m-%dT%H:%M:%S') AS modified, strftime(imported, '%Y-%m-%dT%H:%M:%S') AS imported
-     FROM dataset WHERE lower(id) = lower($1) AND confidentiality = 'open'`,
+     FROM dataset d WHERE lower(id) = lower($1) AND ${visibleCondition(access, 'd.confidentiality')}`,
     [id],
   );
   if (!dataset) return undefined;

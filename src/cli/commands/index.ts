@@ -10,6 +10,9 @@ import { indicatorsCommand } from './indicators.js';
 import { linkageCommand } from './linkage.js';
 import { auditCommand } from './audit.js';
 import { protectCommand } from './protect.js';
+import { datacenterCommand } from './datacenter.js';
+import { analyseCommand } from './analyse.js';
+import { usersCommand } from './users.js';
 
 /** Every top-level command, in the order `udc --help` lists them. A capability adds one line here. */
 export function commands(): Command[] {
@@ -25,5 +28,8 @@ export function commands(): Command[] {
     linkageCommand(),
     auditCommand(),
     protectCommand(),
+    datacenterCommand(),
+    analyseCommand(),
+    usersCommand(),
   ];
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
+import { oidcConfigFromEnv } from '../../access/oidc.js';
 import { startServer } from '../../api/server.js';
 import { buildDemoIndicators, loadDemoData } from '../../demo/load.js';
 import { ensureRegister } from '../../regions/index.js';
@@ -44,14 +45,23 @@ export function serveCommand(): Command {
       },
       (error: Error) => process.stderr.write(`Indicators were not rebuilt: ${error.message}\n`),
     );
-    const server = await startServer(store, { host: options.host, port }).catch(
-      (error: NodeJS.ErrnoException) => {
-        throw new CliError(
-          error.code === 'EADDRINUSE' ? `port ${port} is in use; choose another with --port` : error.message,
-          EXIT.unavailable,
-        );
-      },
-    );
+    // OpenID Connect sign-in when UDC_OIDC_* is set (docs/access.md); a half configuration is an error.
+    let oidc;
+    try {
+      oidc = oidcConfigFromEnv();
+    } catch (error) {
+      throw new CliError((error as Error).message, EXIT.usage);
+    }
+    const server = await startServer(store, {
+      host: options.host,
+      port,
+      access: { ...(oidc ? { oidc } : {}) },
+    }).catch((error: NodeJS.ErrnoException) => {
+      throw new CliError(
+        error.code === 'EADDRINUSE' ? `port ${port} is in use; choose another with --port` : error.message,
+        EXIT.unavailable,
+      );
+    });
     process.stdout.write(`udc is serving ${path} on ${server.url}/ (Ctrl+C to stop)\n`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

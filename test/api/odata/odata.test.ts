@@ -191,25 +191,46 @@ describe('OData v4 over HTTP', () => {
     const hidden = JSON.parse(
       (
         await get(
-          `/IndicatorValues?$filter=${encodeURIComponent(`Region eq '${HIDDEN.region}' and Period eq '${HIDDEN.period}'`)}`,
+          `/IndicatorValues?$filter=${encodeURIComponent(`Indicator eq '${HIDDEN.indicator}' and Region eq '${HIDDEN.region}' and Period eq '${HIDDEN.period}'`)}`,
         )
       ).body,
     );
     expect(hidden.value).toEqual([
-      expect.objectContaining({ Indicator: 'inwoners', Value: null, Disclosure: 'primary' }),
+      expect.objectContaining({ Indicator: HIDDEN.indicator, Value: null, Disclosure: 'primary' }),
     ]);
     expect(JSON.stringify(hidden)).not.toMatch(/numerator|denominator/i);
-    const shown = await world.store.one<{ value: number }>(
-      `SELECT value FROM indicator_value WHERE indicator = 'inwoners' AND region = 'GM0014' AND period = '2021JJ00'`,
+    // Every value the build hid is served as null, and only those carry a flag.
+    const flagged = JSON.parse(
+      (
+        await get(
+          `/IndicatorValues?$filter=${encodeURIComponent(`Indicator eq '${HIDDEN.indicator}' and Disclosure ne null`)}&$select=Region,Value,Disclosure`,
+        )
+      ).body,
+    ).value as Row[];
+    const suppressed = await world.store.all<{ region: string; disclosure: string }>(
+      `SELECT region, disclosure FROM indicator_value WHERE indicator = $1 AND disclosure IS NOT NULL ORDER BY region`,
+      [HIDDEN.indicator],
     );
+    expect(suppressed.map((r) => r.disclosure)).toEqual(expect.arrayContaining(['primary', 'secondary']));
+    expect(flagged.map((v) => [v['Region'], v['Value'], v['Disclosure']]).sort()).toEqual(
+      suppressed.map((r) => [r.region, null, r.disclosure]),
+    );
+    const shown = await world.store.one<{ value: number }>(
+      `SELECT value FROM indicator_value WHERE indicator = 'bevolking_1_januari' AND region = 'GM0014' AND period = '2021JJ00'`,
+    );
+    expect(shown!.value).toBe(233273); // CBS 03759ned: Groningen on 1 January 2021
     const visible = JSON.parse(
       (
         await get(
-          `/IndicatorValues?$filter=${encodeURIComponent("Region eq 'GM0014' and Period eq '2021JJ00'")}`,
+          `/IndicatorValues?$filter=${encodeURIComponent("Indicator eq 'bevolking_1_januari' and Region eq 'GM0014' and Period eq '2021JJ00'")}`,
         )
       ).body,
     );
     expect(visible.value.map((v: Row) => v['Value'])).toEqual([shown!.value]);
+    const internal = await world.store.one<{ n: number }>(
+      `SELECT count(*)::INTEGER AS n FROM published_indicator_value WHERE indicator = 'intern_inwoners'`,
+    );
+    expect(internal!.n).toBeGreaterThan(0); // built and protected, yet internal
     expect(
       JSON.parse((await get("/IndicatorValues?$filter=Indicator eq 'intern_inwoners'")).body).value,
     ).toEqual([]);

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import type { Context } from 'hono';
+import { visibleCondition } from '../../../access/roles.js';
 import type { Store } from '../../../store/index.js';
+import { accessOf } from '../../auth/context.js';
 import { pageOf } from '../paging.js';
 import { identifier, list, page, pageSize, periodCode, regionCode } from '../params.js';
 import { notFound } from '../problem.js';
@@ -10,12 +13,15 @@ const DATASET_COLUMNS = `id, title, description, publisher, source, licence,
 
 const datasetId = z.object({ id: identifier('a dataset id') });
 
-/** Datasets, their variables and observations. Only 'open' datasets exist for the public API. */
+/**
+ * Datasets, their variables and observations. A dataset the caller may not see does not exist for
+ * them: asking for it answers exactly as for an unknown id.
+ */
 export function datasetRoutes(store: Store) {
-  const openDataset = async (id: string) => {
+  const openDataset = async (c: Context, id: string) => {
     const dataset = await store.one(
       `SELECT ${DATASET_COLUMNS}, (SELECT count(*) FROM observation o WHERE o.dataset = d.id) AS observations
-       FROM dataset d WHERE id = $1 AND confidentiality = 'open'`,
+       FROM dataset d WHERE id = $1 AND ${visibleCondition(accessOf(c), 'd.confidentiality')}`,
       [id],
     );
     if (!dataset) throw notFound('Dataset', `There is no published dataset "${id}".`);
@@ -39,7 +45,7 @@ export function datasetRoutes(store: Store) {
         c.json({
           data: await store.all(
             `SELECT ${DATASET_COLUMNS}, (SELECT count(*) FROM observation o WHERE o.dataset = d.id) AS observations
-             FROM dataset d WHERE confidentiality = 'open' ORDER BY id`,
+             FROM dataset d WHERE ${visibleCondition(accessOf(c), 'd.confidentiality')} ORDER BY id`,
           ),
         }),
     }),
@@ -53,7 +59,7 @@ export function datasetRoutes(store: Store) {
       errors: [404],
       cache: 'data',
       handle: async ({ c, params }) => {
-        const dataset = await openDataset(params.id);
+        const dataset = await openDataset(c, params.id);
         return c.json({ ...dataset, variables: await variables(params.id) });
       },
     }),
@@ -67,7 +73,7 @@ export function datasetRoutes(store: Store) {
       errors: [404],
       cache: 'data',
       handle: async ({ c, params }) => {
-        await openDataset(params.id);
+        await openDataset(c, params.id);
         return c.json({ data: await variables(params.id) });
       },
     }),
@@ -88,7 +94,7 @@ export function datasetRoutes(store: Store) {
       errors: [404],
       cache: 'data',
       handle: async ({ c, params, query }) => {
-        await openDataset(params.id);
+        await openDataset(c, params.id);
         const values: (string | number)[] = [params.id];
         const p = (v: string | number) => {
           values.push(v);

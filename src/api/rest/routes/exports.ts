@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
+import { visibleCondition, type AccessContext } from '../../../access/roles.js';
 import type { Store } from '../../../store/index.js';
+import { accessOf } from '../../auth/context.js';
 import { ProblemError } from '../problem.js';
 import { route, type AnyRoute } from '../route.js';
 import { countQuery, valuesQuery, type ValueSelection } from '../values-query.js';
@@ -73,13 +75,17 @@ export function exportRoutes(
     }
   };
   /** The whole selection (no paging), refused with a clear problem when larger than the export limit. */
-  const selectionRows = async (selection: ValueSelection, geometry = false): Promise<ExportRow[]> => {
-    await checkSize(selection);
-    const { sql, params } = valuesQuery(selection, { forExport: true, geometry });
+  const selectionRows = async (
+    selection: ValueSelection,
+    access: AccessContext,
+    geometry = false,
+  ): Promise<ExportRow[]> => {
+    await checkSize(selection, access);
+    const { sql, params } = valuesQuery(selection, access, { forExport: true, geometry });
     return store.all<ExportRow>(sql, params);
   };
-  const checkSize = async (selection: ValueSelection) => {
-    const count = countQuery(selection);
+  const checkSize = async (selection: ValueSelection, access: AccessContext) => {
+    const count = countQuery(selection, access);
     const n = Number((await store.one<{ n: number }>(count.sql, count.params))?.n ?? 0);
     if (n > options.maxExportRows)
       throw new ProblemError(
@@ -117,10 +123,10 @@ export function exportRoutes(
       ok: { description: 'CSV, UTF-8.', content: { 'text/csv': null } },
       errors: [429],
       cache: 'data',
-      handle: ({ query }) =>
+      handle: ({ c, query }) =>
         exclusive(async () => {
           const { sep, ...selection } = query;
-          const rows = await selectionRows(selection);
+          const rows = await selectionRows(selection, accessOf(c));
           const dutch = sep === ';';
           const lines = [COLUMNS.join(sep)];
           for (const row of rows) {
@@ -155,11 +161,11 @@ export function exportRoutes(
       cache: 'data',
       handle: ({ c, query }) =>
         exclusive(async () => {
-          const rows = await selectionRows(query);
+          const rows = await selectionRows(query, accessOf(c));
           const decimals = new Map(
             (
               await store.all<{ id: string; decimals: number }>(
-                `SELECT id, decimals FROM indicator WHERE confidentiality = 'open'`,
+                `SELECT id, decimals FROM indicator i WHERE ${visibleCondition(accessOf(c), 'i.confidentiality')}`,
               )
             ).map((r) => [r.id, r.decimals]),
           );
@@ -210,10 +216,10 @@ export function exportRoutes(
       ok: { description: 'Parquet file.', content: { 'application/vnd.apache.parquet': null } },
       errors: [429],
       cache: 'data',
-      handle: ({ query }) =>
+      handle: ({ c, query }) =>
         exclusive(async () => {
-          await checkSize(query);
-          const { sql, params } = valuesQuery(query, { forExport: true });
+          await checkSize(query, accessOf(c));
+          const { sql, params } = valuesQuery(query, accessOf(c), { forExport: true });
           // The engine writes the file itself; the path is ours (never request text), the selection travels as parameters.
           const file = join(tmpdir(), `udc-export-${randomUUID()}.parquet`);
           try {
@@ -246,9 +252,9 @@ export function exportRoutes(
       },
       errors: [429],
       cache: 'data',
-      handle: ({ query }) =>
+      handle: ({ c, query }) =>
         exclusive(async () => {
-          const rows = await selectionRows(query, true);
+          const rows = await selectionRows(query, accessOf(c), true);
           const features = rows.map(
             ({ geometry, ...properties }) =>
               // Stored geometry is GeoJSON text already: spliced in, not parsed and serialised again.

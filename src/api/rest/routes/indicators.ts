@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { visibleCondition, type AccessContext } from '../../../access/roles.js';
 import type { Store } from '../../../store/index.js';
+import { accessOf } from '../../auth/context.js';
 import { identifier, searchText } from '../params.js';
 import { notFound } from '../problem.js';
 import { route } from '../route.js';
@@ -37,13 +39,14 @@ interface IndicatorRow extends Record<string, unknown> {
   levels: string[] | null;
 }
 
-/** Open indicators with their lineage, periods and levels; filtered by id, theme or text. */
+/** The indicators `access` may see with their lineage, periods and levels; filtered by id, theme or text. */
 export async function readIndicators(
   store: Store,
+  access: AccessContext,
   filter: { id?: string; theme?: string; q?: string } = {},
 ): Promise<ReturnType<typeof toIndicator>[]> {
   const params: string[] = [];
-  const where = ["i.confidentiality = 'open'"];
+  const where = [visibleCondition(access, 'i.confidentiality')];
   if (filter.id !== undefined) where.push(`i.id = $${params.push(filter.id)}`);
   if (filter.theme !== undefined) where.push(`i.theme = $${params.push(filter.theme)}`);
   if (filter.q !== undefined) {
@@ -111,7 +114,7 @@ export function indicatorRoutes(store: Store) {
         const counts = new Map(
           (
             await store.all<{ theme: string; n: number }>(
-              `SELECT theme, count(*) AS n FROM indicator WHERE confidentiality = 'open' GROUP BY theme`,
+              `SELECT theme, count(*) AS n FROM indicator i WHERE ${visibleCondition(accessOf(c), 'i.confidentiality')} GROUP BY theme`,
             )
           ).map((r) => [r.theme, Number(r.n)]),
         );
@@ -138,7 +141,7 @@ export function indicatorRoutes(store: Store) {
       }),
       ok: { description: 'The matching open indicators.', content: { 'application/json': 'IndicatorList' } },
       cache: 'data',
-      handle: async ({ c, query }) => c.json({ data: await readIndicators(store, query) }),
+      handle: async ({ c, query }) => c.json({ data: await readIndicators(store, accessOf(c), query) }),
     }),
     route({
       path: '/indicators/{id}',
@@ -150,7 +153,7 @@ export function indicatorRoutes(store: Store) {
       errors: [404],
       cache: 'data',
       handle: async ({ c, params }) => {
-        const [indicator] = await readIndicators(store, { id: params.id });
+        const [indicator] = await readIndicators(store, accessOf(c), { id: params.id });
         if (!indicator) throw notFound('Indicator', `There is no published indicator "${params.id}".`);
         return c.json(indicator);
       },
@@ -169,8 +172,8 @@ export function indicatorRoutes(store: Store) {
       handle: async ({ c, query }) => {
         const q = query.q.toLowerCase();
         const indicators = await store.all(
-          `SELECT id, theme, {'nl': title_nl, 'en': title_en} AS title FROM indicator
-           WHERE confidentiality = 'open' AND (contains(lower(id), $1) OR contains(lower(title_nl), $1) OR contains(lower(title_en), $1))
+          `SELECT id, theme, {'nl': title_nl, 'en': title_en} AS title FROM indicator i
+           WHERE ${visibleCondition(accessOf(c), 'i.confidentiality')} AND (contains(lower(id), $1) OR contains(lower(title_nl), $1) OR contains(lower(title_en), $1))
            ORDER BY NOT starts_with(lower(title_nl), $1), title_nl LIMIT 20`,
           [q],
         );

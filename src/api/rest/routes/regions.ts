@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { visibleCondition } from '../../../access/roles.js';
 import type { Store } from '../../../store/index.js';
+import { accessOf } from '../../auth/context.js';
 import { pageOf } from '../paging.js';
 import { identifier, level, page, pageSize, periodCode, regionCode, searchText, year } from '../params.js';
 import { ProblemError, notFound } from '../problem.js';
@@ -137,7 +139,7 @@ export function regionRoutes(store: Store) {
       },
       errors: [404],
       cache: 'data',
-      handle: async ({ query }) => {
+      handle: async ({ c, query }) => {
         if (query.period && !query.indicator)
           throw new ProblemError(400, 'Invalid query parameters', 'period: only with indicator', [
             { name: 'period', reason: 'only meaningful together with indicator' },
@@ -172,7 +174,7 @@ export function regionRoutes(store: Store) {
         let period: string | undefined;
         if (query.indicator) {
           const indicator = await store.one(
-            `SELECT id FROM indicator WHERE id = $1 AND confidentiality = 'open'`,
+            `SELECT id FROM indicator i WHERE id = $1 AND ${visibleCondition(accessOf(c), 'i.confidentiality')}`,
             [query.indicator],
           );
           if (!indicator)
@@ -188,7 +190,7 @@ export function regionRoutes(store: Store) {
             undefined;
           const i = params.push(query.indicator);
           const p = params.push(period ?? '');
-          join = `LEFT JOIN (published_indicator_value v JOIN indicator i ON i.id = v.indicator)
+          join = `LEFT JOIN (published_indicator_value v JOIN indicator i ON i.id = v.indicator AND ${visibleCondition(accessOf(c), 'i.confidentiality')})
                     ON v.region = g.code AND v.boundary_year = g.year AND v.indicator = $${i} AND v.period = $${p}`;
           extra = `, ${PUBLISHED_VALUE} AS value, v.status, v.disclosure`;
         }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { visibleCondition } from '../../../access/roles.js';
 import type { Store } from '../../../store/index.js';
+import { accessOf } from '../../auth/context.js';
 import { pageOf } from '../paging.js';
 import { identifier, level, list, page, pageSize, periodCode, regionCode, year } from '../params.js';
 import { ProblemError, notFound } from '../problem.js';
@@ -58,11 +60,11 @@ export function valueRoutes(store: Store) {
       cache: 'data',
       handle: async ({ c, query }) => {
         const { page: number, pageSize: size, ...selection } = query;
-        const { sql, params } = valuesQuery(selection, { page: { number, size } });
+        const { sql, params } = valuesQuery(selection, accessOf(c), { page: { number, size } });
         const rows = await store.all<{ total: number }>(sql, params);
         let total = rows[0]?.total;
         if (total === undefined) {
-          const count = countQuery(selection);
+          const count = countQuery(selection, accessOf(c));
           total = Number((await store.one<{ n: number }>(count.sql, count.params))?.n ?? 0);
         }
         return c.json({
@@ -83,21 +85,46 @@ export function valueRoutes(store: Store) {
         boundaryYear: selectionFilters.boundaryYear,
       }),
       ok: {
-        description: 'The values, region by region in the order asked.',
+        description:
+          'The values, region by region in the order asked: one per indicator, region and period (without boundaryYear, ' +
+          'the value on the period’s own boundaries where there is one, else on the newest).',
         content: { 'application/json': 'ValueList' },
       },
       cache: 'data',
       handle: async ({ c, query }) => {
-        const { sql, params } = valuesQuery({
-          indicator: query.indicator,
-          region: query.regions,
-          period: query.period,
-          boundaryYear: query.boundaryYear,
-        });
-        const rows = await store.all<{ region: string }>(sql, params);
+        const { sql, params } = valuesQuery(
+          {
+            indicator: query.indicator,
+            region: query.regions,
+            period: query.period,
+            boundaryYear: query.boundaryYear,
+          },
+          accessOf(c),
+        );
+        const rows = await store.all<{
+          indicator: string;
+          region: string;
+          period: string;
+          year: number;
+          boundaryYear: number;
+        }>(sql, params);
+        // Side by side means one value per indicator, region and period. A gemeente value converted
+        // to newer boundaries sits next to the one on its own year's boundaries: without a
+        // boundaryYear, keep the one on its own boundaries (as computed), else the newest.
+        const chosen = new Map<string, (typeof rows)[number]>();
+        for (const r of rows) {
+          const key = `${r.indicator}\u0000${r.region}\u0000${r.period}`;
+          const seen = chosen.get(key);
+          if (
+            !seen ||
+            (seen.boundaryYear !== seen.year &&
+              (r.boundaryYear === r.year || r.boundaryYear > seen.boundaryYear))
+          )
+            chosen.set(key, r);
+        }
         const order = new Map(query.regions.map((r, i) => [r, i]));
-        rows.sort((a, b) => order.get(a.region)! - order.get(b.region)!);
-        return c.json({ data: rows });
+        const data = [...chosen.values()].sort((a, b) => order.get(a.region)! - order.get(b.region)!);
+        return c.json({ data });
       },
     }),
     route({
@@ -123,7 +150,7 @@ export function valueRoutes(store: Store) {
           status: string;
           disclosure: string | null;
           region: string;
-        }>(valuesQuery({ region: [params.code] }).sql, [params.code]);
+        }>(valuesQuery({ region: [params.code] }, accessOf(c)).sql, [params.code]);
         const known = await store.one<{ code: string; name: string; level: string; year: number }>(
           `SELECT code, name, level, year FROM region_year WHERE code = $1 ORDER BY year DESC LIMIT 1`,
           [params.code],
@@ -176,7 +203,7 @@ export function valueRoutes(store: Store) {
           decimals: number;
           better: string;
         }>(
-          `SELECT id, theme, title_nl, title_en, unit, decimals, better FROM indicator WHERE confidentiality = 'open' ORDER BY theme, id`,
+          `SELECT id, theme, title_nl, title_en, unit, decimals, better FROM indicator i WHERE ${visibleCondition(accessOf(c), 'i.confidentiality')} ORDER BY theme, id`,
         );
         // One value per indicator and period: where a period exists on several boundary years, the
         // one on the region's current boundaries (else the newest) makes the series.
@@ -215,11 +242,14 @@ export function valueRoutes(store: Store) {
         };
         let refValues: RefValue[] = [];
         if (refCodes.length && chosen.length) {
-          const q = valuesQuery({
-            indicator: [...new Set(chosen.map((x) => x.i.id))],
-            region: refCodes,
-            period: [...new Set(chosen.map((x) => x.period))],
-          });
+          const q = valuesQuery(
+            {
+              indicator: [...new Set(chosen.map((x) => x.i.id))],
+              region: refCodes,
+              period: [...new Set(chosen.map((x) => x.period))],
+            },
+            accessOf(c),
+          );
           refValues = await store.all<RefValue>(q.sql, q.params);
         }
         return c.json({
