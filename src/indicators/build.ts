@@ -112,10 +112,28 @@ export async function buildIndicators(
       await s.run(`CREATE TEMP TABLE udc_result AS SELECT * FROM indicator_value WITH NO DATA`);
       // Indicators that read only datasets are computed together in one statement; one that
       // references another waits for it, in dependency order.
-      const independent = todo.filter((t) => t.def.references.length === 0).map((t) => t.def);
-      const dependent = todo.filter((t) => t.def.references.length > 0).map((t) => t.def);
-      const batches = [...(independent.length ? [independent] : []), ...dependent.map((d) => [d])];
+      // Ratios of sums of inputs (most of a library) are computed together from a table of
+      // their terms in one grouped pass; other formulas run as compiled SQL, those that read only
+      // datasets in one statement, one that references another after it, in dependency order.
+      const linear = new Map<string, Term[]>();
+      for (const { def } of todo) {
+        const terms = ratioTerms(def, inputs);
+        if (terms) linear.set(def.id, terms);
+      }
       let done = 0;
+      if (linear.size) {
+        await computeLinearRatios(
+          s,
+          linear,
+          todo.map((t) => t.def).filter((d) => linear.has(d.id)),
+        );
+        done += linear.size;
+        options.onProgress?.(done, todo.length, [...linear.keys()].at(-1)!);
+      }
+      const rest = todo.map((t) => t.def).filter((d) => !linear.has(d.id));
+      const independent = rest.filter((d) => d.references.length === 0);
+      const dependent = rest.filter((d) => d.references.length > 0);
+      const batches = [...(independent.length ? [independent] : []), ...dependent.map((d) => [d])];
       for (const batch of batches) {
         const params: SqlValue[] = [];
         const selects = batch.map((def) => indicatorSelect(def, inputs, params));
@@ -465,6 +483,114 @@ function indicatorSelect(def: IndicatorDefinition, inputs: Map<string, Input>, p
              ${denominator ? denominator.value : 'NULL::DOUBLE'} AS denominator,
              ${div0} AS div0, ${columns.map((c) => `s_${c}, d_${c}`).join(', ')}
       FROM ${from})`;
+}
+
+/** One term of a ratio: coefficient x input, in the numerator (n) or the denominator (d). */
+interface Term {
+  part: 'n' | 'd';
+  input: number;
+  coef: number;
+}
+
+/**
+ * A ratio whose numerator and denominator are sums of inputs with constant coefficients
+ * (kwb.a + 2 * kwb.b), as terms; undefined for anything else (functions, references, products of
+ * inputs), which the compiled formula handles.
+ */
+function ratioTerms(def: IndicatorDefinition, inputs: Map<string, Input>): Term[] | undefined {
+  if (def.kind !== 'ratio') return undefined;
+  const linear = (e: Expr): Map<number, number> | undefined => {
+    switch (e.kind) {
+      case 'variable': {
+        const key = categoryKey(e.categories);
+        const input = inputs.get(inputKey(e.dataset, e.variable, key.ok ? key.value : ''));
+        return input ? new Map([[input.id, 1]]) : undefined;
+      }
+      case 'unary':
+        return e.op === '-' ? scaled(linear(e.operand), -1) : undefined;
+      case 'call':
+        return e.name === 'sum' ? combine(e.args.map(linear), 1) : undefined;
+      case 'binary': {
+        if (e.op === '+' || e.op === '-')
+          return combine([linear(e.left), linear(e.right)], e.op === '-' ? -1 : 1);
+        if (e.op === '*' && e.left.kind === 'number') return scaled(linear(e.right), e.left.value);
+        if (e.op === '*' && e.right.kind === 'number') return scaled(linear(e.left), e.right.value);
+        if (e.op === '/' && e.right.kind === 'number' && e.right.value !== 0)
+          return scaled(linear(e.left), 1 / e.right.value);
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  };
+  const n = linear(def.numerator!);
+  const d = linear(def.denominator!);
+  if (!n || !d) return undefined;
+  return [
+    ...[...n].map(([input, coef]): Term => ({ part: 'n', input, coef })),
+    ...[...d].map(([input, coef]): Term => ({ part: 'd', input, coef })),
+  ];
+}
+
+function scaled(m: Map<number, number> | undefined, factor: number): Map<number, number> | undefined {
+  return m && Number.isFinite(factor) ? new Map([...m].map(([k, v]) => [k, v * factor])) : undefined;
+}
+
+/** Adds the first map and, times `sign`, the others; undefined when any is. */
+function combine(maps: (Map<number, number> | undefined)[], sign: number): Map<number, number> | undefined {
+  if (maps.some((m) => m === undefined)) return undefined;
+  const out = new Map<number, number>();
+  maps.forEach((m, i) => {
+    for (const [k, v] of m!) out.set(k, (out.get(k) ?? 0) + (i === 0 ? v : sign * v));
+  });
+  return out;
+}
+
+/**
+ * Computes ratios of sums of inputs into udc_result in one grouped pass over their terms: the
+ * same values, statuses and derivations the compiled formulas give (a value needs every input of
+ * the area and year; a part is unknown when one of its inputs is; division by zero has no value
+ * and status not_applicable).
+ */
+async function computeLinearRatios(
+  s: Store,
+  terms: Map<string, Term[]>,
+  defs: readonly IndicatorDefinition[],
+): Promise<void> {
+  await s.run('CREATE TEMP TABLE udc_term (indicator VARCHAR, part VARCHAR, input INTEGER, coef DOUBLE)');
+  await s.run('CREATE TEMP TABLE udc_ratio (indicator VARCHAR, scale DOUBLE, inputs INTEGER)');
+  try {
+    await s.append(
+      'udc_term',
+      [...terms].flatMap(([id, ts]) => ts.map((t): SqlValue[] => [id, t.part, t.input, t.coef])),
+    );
+    await s.append(
+      'udc_ratio',
+      defs.map((d): SqlValue[] => [d.id, d.scale, new Set(terms.get(d.id)!.map((t) => t.input)).size]),
+    );
+    await s.run(`
+      INSERT INTO udc_result
+      WITH t AS (
+        SELECT indicator, input, sum(coef) FILTER (WHERE part = 'n') AS cn, sum(coef) FILTER (WHERE part = 'd') AS cd
+        FROM udc_term GROUP BY indicator, input),
+      x AS (
+        SELECT t.indicator, i.region, i.period, i.year, count(*) AS inputs,
+               CASE WHEN bool_and(i.value IS NOT NULL OR t.cn IS NULL) THEN sum(i.value * t.cn) END AS num,
+               CASE WHEN bool_and(i.value IS NOT NULL OR t.cd IS NULL) THEN sum(i.value * t.cd) END AS den,
+               bool_or(i.status IN ('provisional', 'revised_provisional')) AS provisional,
+               bool_or(i.status = 'secret') AS secret, bool_or(i.summed) AS summed
+        FROM t JOIN udc_input i ON i.input = t.input
+        GROUP BY t.indicator, i.region, i.period, i.year)
+      SELECT x.indicator, region, period, year, year, num / NULLIF(den, 0) * r.scale AS value, num, den,
+             CASE WHEN num IS NOT NULL AND den <> 0 THEN (CASE WHEN provisional THEN 'provisional' ELSE 'final' END)
+                  WHEN den = 0 THEN 'not_applicable' WHEN secret THEN 'secret' ELSE 'missing' END,
+             CASE WHEN summed THEN 'summed' ELSE 'computed' END, NULL, NULL
+      FROM x JOIN udc_ratio r ON r.indicator = x.indicator
+      WHERE x.inputs = r.inputs`);
+  } finally {
+    await s.run('DROP TABLE IF EXISTS udc_term');
+    await s.run('DROP TABLE IF EXISTS udc_ratio');
+  }
 }
 
 /**
