@@ -29,6 +29,11 @@ export function startServer(
           }),
       });
     });
+    // A client that reuses a keep-alive connection just as the server closes it for idleness gets
+    // a reset; a long idle limit (longer than proxies and browsers keep theirs) makes that rare.
+    const http = server as { keepAliveTimeout?: number; headersTimeout?: number };
+    http.keepAliveTimeout = 65_000;
+    http.headersTimeout = 66_000;
     server.once('error', reject);
   });
 }

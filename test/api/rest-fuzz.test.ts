@@ -201,7 +201,16 @@ function randomUrl(next: () => number): string {
 function send(base: URL, path: string, method = 'GET'): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: base.hostname, port: base.port, path, method, headers: { 'accept-encoding': 'gzip' } },
+      // A fresh connection per request: a reset of a reused keep-alive socket would be the
+      // client's race, not the server's answer.
+      {
+        host: base.hostname,
+        port: base.port,
+        path,
+        method,
+        agent: false,
+        headers: { 'accept-encoding': 'gzip' },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
