@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { startServer, type RunningServer } from '../../src/api/server.js';
+import { MAX_XLSX_ROWS } from '../../src/api/rest/routes/exports.js';
 import { COMPONENTS } from '../../src/api/rest/schemas.js';
 import type { Store } from '../../src/store/index.js';
 import { apiStore, INTERNAL_INDICATOR, PROTECTED_INDICATOR } from '../helpers/api-indicators.js';
@@ -320,6 +321,24 @@ describe('HTTP behaviour', () => {
       );
     });
     expect(JSON.parse(gunzipSync(raw).toString('utf8')).data).toHaveLength(500);
+  });
+
+  it('refuses an XLSX larger than it can build in time, while CSV of the same selection is served', async () => {
+    // Every buurt value of the real build: more than an XLSX holds (exceljs builds it in memory).
+    const n = await store.one<{ n: number }>(
+      `SELECT count(*)::INTEGER AS n FROM published_indicator_value v JOIN indicator i ON i.id = v.indicator
+       JOIN region_year y ON y.code = v.region AND y.year = v.boundary_year
+       WHERE i.confidentiality = 'open' AND y.level = 'buurt'`,
+    );
+    expect(n!.n).toBeGreaterThan(MAX_XLSX_ROWS);
+    const xlsx = await get('/values.xlsx?level=buurt');
+    expect(xlsx.status).toBe(400);
+    expect(((await xlsx.json()) as { detail: string }).detail).toBe(
+      `The selection has ${n!.n} values; an export in this format holds at most ${MAX_XLSX_ROWS}. Narrow it with indicator, level, parent, region or period.`,
+    );
+    const csv = await get('/values.csv?level=buurt');
+    expect(csv.status).toBe(200);
+    expect((await csv.text()).trimEnd().split('\r\n')).toHaveLength(n!.n + 1);
   });
 
   it('refuses bad input with problem details naming each parameter', async () => {

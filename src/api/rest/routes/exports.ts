@@ -32,6 +32,9 @@ interface ExportRow extends Record<string, unknown> {
   geometry?: string | null;
 }
 
+/** The most rows an XLSX export holds (CSV and Parquet hold up to maxExportRows). */
+export const MAX_XLSX_ROWS = 25_000;
+
 const COLUMNS = [
   'indicator',
   'indicatorTitle',
@@ -79,27 +82,35 @@ export function exportRoutes(
     selection: ValueSelection,
     access: AccessContext,
     geometry = false,
+    limit = options.maxExportRows,
   ): Promise<ExportRow[]> => {
-    await checkSize(selection, access);
+    await checkSize(selection, access, limit);
     const { sql, params } = valuesQuery(selection, access, { forExport: true, geometry });
     return store.all<ExportRow>(sql, params);
   };
-  const checkSize = async (selection: ValueSelection, access: AccessContext) => {
+  const checkSize = async (
+    selection: ValueSelection,
+    access: AccessContext,
+    limit: number = options.maxExportRows,
+  ) => {
     const count = countQuery(selection, access);
     const n = Number((await store.one<{ n: number }>(count.sql, count.params))?.n ?? 0);
-    if (n > options.maxExportRows)
+    if (n > limit)
       throw new ProblemError(
         400,
         'Selection too large to export',
-        `The selection has ${n} values; an export holds at most ${options.maxExportRows}. Narrow it with indicator, level, parent, region or period.`,
+        `The selection has ${n} values; an export${limit < options.maxExportRows ? ' in this format' : ''} holds at most ${limit}. Narrow it with indicator, level, parent, region or period.`,
         [
           {
             name: 'indicator',
-            reason: `selection of ${n} values exceeds the export limit of ${options.maxExportRows}`,
+            reason: `selection of ${n} values exceeds the export limit of ${limit}`,
           },
         ],
       );
   };
+  // exceljs builds the workbook in memory on the event loop (about 10,000 rows a second on two
+  // cores): a larger XLSX would stall every other answer and outlive the query time limit.
+  const xlsxRows = Math.min(options.maxExportRows, MAX_XLSX_ROWS);
   const description = (format: string) =>
     `The same selection as /values (without paging, at most ${options.maxExportRows} values) as ${format}. ` +
     'Hidden values are empty, with their disclosure flag; every row names its source (Bron: CBS).';
@@ -150,7 +161,9 @@ export function exportRoutes(
       path: '/values.xlsx',
       operationId: 'exportValuesXlsx',
       summary: 'Export values as an Excel workbook',
-      description: description('an Excel workbook (sheet Waarden; sheet Bron with attribution and licence)'),
+      description:
+        description('an Excel workbook (sheet Waarden; sheet Bron with attribution and licence)') +
+        ` An XLSX holds at most ${xlsxRows} values (exceljs builds it in memory); use CSV or Parquet for more.`,
       tag: 'exports',
       query: z.object(selectionFilters),
       ok: {
@@ -161,7 +174,7 @@ export function exportRoutes(
       cache: 'data',
       handle: ({ c, query }) =>
         exclusive(async () => {
-          const rows = await selectionRows(query, accessOf(c));
+          const rows = await selectionRows(query, accessOf(c), false, xlsxRows);
           const decimals = new Map(
             (
               await store.all<{ id: string; decimals: number }>(
