@@ -2,17 +2,7 @@
 // iterations, several starts, and k chosen by the mean silhouette. Deterministic for a fixed seed:
 // the same data and seed give the same clusters on every machine. Pure.
 
-/** mulberry32: a small, fast 32-bit PRNG with a fixed sequence per seed (uniform in [0, 1)). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../core/random.js';
 
 export type Point = readonly number[];
 
@@ -171,7 +161,7 @@ export function chooseK(
   const kMax = Math.min(options.kMax ?? 8, points.length - 1);
   if (kMax < kMin)
     throw new Error(`need more than ${kMin} areas to form ${kMin} clusters, got ${points.length}`);
-  const random = mulberry32(options.seed);
+  const random = seededRandom(options.seed);
   const silhouettes: KChoice['silhouettes'] = [];
   let chosen: Clustering | undefined;
   let bestS = -Infinity;

@@ -8,19 +8,9 @@
 // and 1.); block quotes (>); fenced code (```); inline `code`, **strong**, *emphasis* or _emphasis_,
 // [links](https://...). A line that is only a {{directive}} is handed to the caller (stories'
 // live figures); without a handler it is shown as text.
+import { escapeHtml } from '../core/html.js';
 
-const ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/** Text made safe for HTML content and (quoted) attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+export { escapeHtml };
 
 /** The link target if it is safe to follow, else undefined (the link becomes plain text). */
 export function safeUrl(target: string): string | undefined {

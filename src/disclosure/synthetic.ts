@@ -1,19 +1,8 @@
 // Random hierarchical count tables of a realistic shape (a region tree crossed with category
 // hierarchies, many small innermost counts), for property tests and the benchmark. Seeded, so a
 // failing case can be rebuilt from its seed.
+import { seededRandom } from '../core/random.js';
 import { addUpFromInnermost, buildTable, withValues, type DimensionSpec, type Table } from './table.js';
-
-/** A small, fast, seeded generator of numbers in [0, 1) (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Shape of a synthetic table. */
 export interface SyntheticShape {

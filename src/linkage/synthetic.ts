@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { seededRandom } from '../disclosure/synthetic.js';
+import { seededRandom } from '../core/random.js';
 import { splitCsvLine } from '../sources/files/csv-dialect.js';
 import { bsnFromBody } from './bsn.js';
 

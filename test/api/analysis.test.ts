@@ -2,7 +2,8 @@
 // filled by the real pipeline (register, bundled CBS data, indicator build with protection).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/api/server.js';
-import { mulberry32, pearson } from '../../src/analysis/index.js';
+import { pearson } from '../../src/analysis/index.js';
+import { seededRandom } from '../../src/core/random.js';
 import type { Store } from '../../src/store/index.js';
 import { publishedStore } from '../analysis/world.js';
 
@@ -197,7 +198,7 @@ describe('/api/v1/analysis', () => {
 
   it('answers 400 random and malformed requests without a 5xx', async () => {
     // A seeded generator (mulberry32), so a failure can be replayed.
-    const random = mulberry32(2024);
+    const random = seededRandom(2024);
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
     const paths = [
       '/analysis/trend',

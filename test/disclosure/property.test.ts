@@ -10,7 +10,8 @@ import {
   protectTable,
   secondarySuppression,
 } from '../../src/disclosure/index.js';
-import { seededRandom, syntheticTable } from '../../src/disclosure/synthetic.js';
+import { seededRandom } from '../../src/core/random.js';
+import { syntheticTable } from '../../src/disclosure/synthetic.js';
 
 describe('random hierarchical tables after protection (property)', () => {
   it('never leak: the full LP auditor finds every primary interval wide enough', async () => {

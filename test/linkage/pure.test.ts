@@ -12,7 +12,7 @@ import {
   Pseudonymiser,
 } from '../../src/linkage/index.js';
 import { KeyedHash } from '../../src/linkage/hmac.js';
-import { seededRandom } from '../../src/disclosure/synthetic.js';
+import { seededRandom } from '../../src/core/random.js';
 
 describe('BSN 11-test', () => {
   it('accepts numbers whose weighted sum is a multiple of 11 and refuses others', () => {
