@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { DuckDBInstance, DuckDBTypeId, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { currentDeadline } from './deadline.js';
 import { duckdbDialect } from './dialect.js';
 import type { Row, SqlParams, SqlValue } from './sql.js';
 import type { Store } from './store.js';
@@ -79,10 +80,15 @@ class DuckDBStore implements Store {
 
   private async withConnection<T>(use: (c: DuckDBConnection) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('the store is closed');
+    const deadline = currentDeadline();
+    if (deadline?.aborted) throw new Error('the query deadline has passed');
     const connection = this.idle.pop() ?? (await this.connect());
+    const interrupt = () => connection.interrupt();
+    deadline?.addEventListener('abort', interrupt, { once: true });
     try {
       return await use(connection);
     } finally {
+      deadline?.removeEventListener('abort', interrupt);
       if (this.closed) connection.closeSync();
       else this.idle.push(connection);
     }

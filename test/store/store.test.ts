@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { latestVersion, migrate, openDuckDBStore, ident, type Store } from '../../src/store/index.js';
+import {
+  latestVersion,
+  migrate,
+  openDuckDBStore,
+  ident,
+  withQueryDeadline,
+  type Store,
+} from '../../src/store/index.js';
 import { temporaryStore } from '../helpers/store.js';
 import { join } from 'node:path';
 
@@ -87,5 +94,32 @@ describe('DuckDB store', () => {
   it('refuses identifiers that are not plain names', () => {
     expect(ident('observation')).toBe('"observation"');
     expect(() => ident('observation; DROP TABLE x')).toThrow(/not a valid SQL identifier/);
+  });
+});
+
+describe('query deadlines', () => {
+  it('interrupts a statement in the engine when its deadline passes, and the store goes on', async () => {
+    const { store, dispose } = await temporaryStore();
+    try {
+      const controller = new AbortController();
+      const started = performance.now();
+      setTimeout(() => controller.abort(), 200);
+      // Without the interrupt this cross join would run for minutes.
+      const error = await withQueryDeadline(controller.signal, () =>
+        store.all(
+          'SELECT count(*) AS n FROM range(100000) a, range(100000) b WHERE a.range * b.range % 7 = 3',
+        ),
+      ).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toMatch(/interrupt/i);
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect(await store.one<{ n: number }>('SELECT 41 + 1 AS n')).toEqual({ n: 42 });
+      // Work started after the deadline does not reach the engine at all.
+      await expect(withQueryDeadline(controller.signal, () => store.all('SELECT 1'))).rejects.toThrow(
+        /deadline has passed/,
+      );
+    } finally {
+      await dispose();
+    }
   });
 });
