@@ -3,7 +3,7 @@ import { compress } from 'hono/compress';
 import type { Store } from '../store/index.js';
 import { errorResponse, restApi, type RestOptions } from './rest/index.js';
 import { problem } from './rest/problem.js';
-import { webRoutes } from '../web/routes.js';
+import { webRoutes, type WebOptions } from '../web/routes.js';
 import { odataRoutes } from './odata/index.js';
 import { statlineRoutes } from './statline/index.js';
 import { catalogRoutes } from './catalog/index.js';
@@ -11,7 +11,10 @@ import { accessMiddleware, accessSettings } from './auth/middleware.js';
 
 export { problem };
 
-export type AppOptions = RestOptions;
+export type AppOptions = RestOptions & {
+  /** The dashboard's settings (src/web/routes.ts), e.g. the optional basemap. */
+  web?: WebOptions;
+};
 
 /**
  * The HTTP application: one Hono app so tests can call it in-process or over real HTTP. Each
@@ -33,7 +36,7 @@ export function createApp(store: Store, options: AppOptions = {}): Hono {
   // The dashboard (src/web) reads the API in-process through this same app.
   app.route(
     '/',
-    webRoutes((path, init) => app.request(path, init)),
+    webRoutes((path, init) => app.request(path, init), options.web),
   );
 
   app.notFound((c) => problem(c.req.path, 404, 'Not found', `Nothing is published at ${c.req.path}.`));

@@ -1,4 +1,5 @@
 import type { Api, Datacenter, DatacenterSummary, Session } from './api.js';
+import type { Basemap } from './basemap.js';
 import { branding, switchHref } from './datacenter.js';
 import { html, raw, type Html } from './html.js';
 import { roleName, t, type Lang } from './i18n.js';
@@ -17,6 +18,8 @@ export interface PageContext {
   datacenters: DatacenterSummary[];
   /** Who is reading (anonymous: user null); the CSRF token of a signed-in browser session. */
   session: Session;
+  /** The configured basemap under the maps (UDC_BASEMAP_URL); undefined: none, fully offline. */
+  basemap?: Basemap;
 }
 
 /** May the reader write, reply to and publish notes (analysts and up, signed in)? */

@@ -5,6 +5,7 @@
  */
 import { geoMercator, geoPath } from 'd3-geo';
 import type { AreaGeometry } from './api.js';
+import { tilesFor, type Basemap } from './basemap.js';
 import { classOf, HATCH_INK, NO_DATA_FILL, type ValueClass } from './classes.js';
 import { escapeHtml, html, raw, type Html } from './html.js';
 
@@ -21,6 +22,10 @@ export interface MapArea {
 const WIDTH = 640;
 const MAX_HEIGHT = 720;
 const MARGIN = 8;
+/** The line under the map for the basemap's credit. */
+const ATTRIBUTION_HEIGHT = 16;
+/** The class colours over a basemap: opaque enough to read the legend, clear enough to see the streets. */
+const BASEMAP_FILL_OPACITY = 0.8;
 
 /** The map as an SVG element; areas without a figure are grey, hidden ones hatched. */
 export function choroplethSvg(
@@ -34,6 +39,8 @@ export function choroplethSvg(
     noData: string;
     /** Areas with notes: a marker on the map, and the count in the area's name (e.g. "2 notities"). */
     marks?: { counts: Map<string, number>; label: (n: number) => string };
+    /** Tiles under the areas (configured, src/web/basemap.ts); without it the map is fully offline. */
+    basemap?: Basemap;
   },
 ): Html {
   // No adaptive resampling: within a country a Mercator edge stays straight, and resampling costs
@@ -87,13 +94,22 @@ export function choroplethSvg(
       if (!Number.isFinite(x) || !Number.isFinite(y)) return '';
       return `<g class="note-marker" data-code="${escapeHtml(f.properties.code)}" transform="translate(${x.toFixed(1)} ${y.toFixed(1)})"><circle r="7" fill="#ffffff" stroke="#1a1a1a" stroke-width="2"/><circle r="3" fill="#1a1a1a"/></g>`;
     });
+  // The basemap: decorative (the areas carry every name and value), under the areas, which are a
+  // little transparent so streets and water show through. The credit goes on a line below the map.
+  const basemap = options.basemap;
+  const tiles = basemap ? tilesFor(projection, WIDTH, height, basemap.url) : [];
+  const credit = basemap?.attribution ? ATTRIBUTION_HEIGHT : 0;
+  const tileImages = tiles.map(
+    (t) =>
+      `<image href="${escapeHtml(t.href)}" x="${t.left}" y="${t.top}" width="${t.width.toFixed(2)}" height="${t.height.toFixed(2)}" preserveAspectRatio="none" alt="" aria-hidden="true" data-tile="${t.z}/${t.x}/${t.y}"/>`,
+  );
   return html`<svg
-    class="choropleth"
+    class="choropleth${basemap ? ' with-basemap' : ''}"
     id="${options.id}"
     tabindex="-1"
-    viewBox="0 0 ${WIDTH} ${height}"
+    viewBox="0 0 ${WIDTH} ${height + credit}"
     width="${WIDTH}"
-    height="${height}"
+    height="${height + credit}"
     role="group"
     aria-label="${options.label}"
   >
@@ -109,8 +125,12 @@ export function choroplethSvg(
         <line x1="0" y1="0" x2="0" y2="6" stroke="${HATCH_INK}" stroke-width="2" />
       </pattern>
     </defs>
-    <g class="areas">${raw(shapes.join(''))}</g>
+    ${basemap ? raw(`<clipPath id="${escapeHtml(options.id)}-frame"><rect width="${WIDTH}" height="${height}"/></clipPath><g class="basemap" aria-hidden="true" clip-path="url(#${escapeHtml(options.id)}-frame)">${tileImages.join('')}</g>`) : ''}
+    <g class="areas" ${raw(basemap ? `fill-opacity="${BASEMAP_FILL_OPACITY}"` : '')}>
+      ${raw(shapes.join(''))}
+    </g>
     ${marks.length > 0 ? raw(`<g class="note-markers" aria-hidden="true">${marks.join('')}</g>`) : ''}
     <g class="focus-ring" aria-hidden="true"></g>
+    ${credit ? html`<text class="attribution" x="${WIDTH - 2}" y="${height + ATTRIBUTION_HEIGHT - 5}" text-anchor="end" font-size="11" fill="#4d4d4d">${basemap!.attribution}</text>` : ''}
   </svg>`;
 }

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLIENT_ADDRESS_HEADER, clientAddress } from '../api/auth/middleware.js';
 import { Api, ApiError, type ApiFetch, type DatacenterSummary, type Session } from './api.js';
+import type { Basemap } from './basemap.js';
 import { DATACENTER_NAME } from './datacenter.js';
 import { compactWhitespace, html, type Html } from './html.js';
 import { langOf, t } from './i18n.js';
@@ -70,6 +71,8 @@ export interface WebOptions {
   scope?: string;
   /** The data center old links (/indicator/...) lead to; default: the one whose region is `scope`, else the first. */
   datacenter?: string;
+  /** Tiles under the maps (basemapFromEnv in src/web/basemap.ts); without it nothing is loaded from another host. */
+  basemap?: Basemap;
 }
 
 const ANONYMOUS: Session = { user: null, role: 'reader', via: 'anonymous', oidc: false };
@@ -108,6 +111,7 @@ export function webRoutes(fetchApi: ApiFetch, options: WebOptions = {}): Hono {
       base: '',
       datacenters,
       session,
+      ...(options.basemap ? { basemap: options.basemap } : {}),
     };
     if (dcName === undefined) return ctx;
     const summary = datacenters.find((d) => d.id === dcName);

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { oidcConfigFromEnv } from '../../access/oidc.js';
 import { startServer } from '../../api/server.js';
+import { basemapFromEnv } from '../../web/basemap.js';
 import { buildDemoIndicators, loadDemoData } from '../../demo/load.js';
 import { ensureRegister } from '../../regions/index.js';
 import { ensureGeometry } from '../../regions/geometry/index.js';
@@ -21,6 +22,14 @@ export function serveCommand(): Command {
     const port = Number(options.port);
     if (!Number.isInteger(port) || port < 0 || port > 65_535)
       throw new CliError(`--port must be 0-65535, not "${options.port}"`, EXIT.usage);
+    // An optional basemap under the dashboard's maps (UDC_BASEMAP_URL); an unusable URL is an
+    // error before anything is opened or built.
+    let basemap;
+    try {
+      basemap = basemapFromEnv();
+    } catch (error) {
+      throw new CliError((error as Error).message, EXIT.usage);
+    }
     const path = defaultDatabasePath(options);
     const fresh = !existsSync(path);
     const store = await openStore({ database: options.database, dataDir: options.dataDir });
@@ -56,6 +65,7 @@ export function serveCommand(): Command {
       host: options.host,
       port,
       access: { ...(oidc ? { oidc } : {}) },
+      web: { ...(basemap ? { basemap } : {}) },
     }).catch((error: NodeJS.ErrnoException) => {
       throw new CliError(
         error.code === 'EADDRINUSE' ? `port ${port} is in use; choose another with --port` : error.message,

@@ -202,7 +202,7 @@ export async function indicatorPage(ctx: PageContext, id: string, defaultParent:
           geometry
             ? html`<p class="help" id="map-help">${w.mapHelp}</p>
                 <div class="map-wrap">
-                  ${choroplethSvg(geometry, areas, classes, { label: w.mapOf(title, levelName(view.level, ctx.lang), yearText), id: mapId, href: areaHref, noData: w.noData, marks: { counts: noteCounts, label: w.noteCount } })}
+                  ${choroplethSvg(geometry, areas, classes, { label: w.mapOf(title, levelName(view.level, ctx.lang), yearText), id: mapId, href: areaHref, noData: w.noData, marks: { counts: noteCounts, label: w.noteCount }, basemap: ctx.basemap })}
                   ${legend(ctx, indicator, classes, values, noteCounts.size > 0)}
                 </div>
                 ${noteMarkList(ctx, notes, values)}`

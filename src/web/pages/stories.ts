@@ -178,6 +178,7 @@ async function drawFigure(
       id,
       href: (code) => href(ctx, `/gebied/${code}`),
       noData: w.noData,
+      basemap: ctx.basemap,
     })}
     <details class="chart-table">
       <summary>${w.table}</summary>

@@ -244,6 +244,7 @@ export async function typologyPage(ctx: PageContext, scope: string): Promise<Htm
                             id: 'typologie-kaart',
                             href: (code) => href(ctx, `/gebied/${code}`),
                             noData: w.noData,
+                            basemap: ctx.basemap,
                           })}
                           <div class="legend" role="group" aria-labelledby="typology-legend">
                             <h3 id="typology-legend">${w.legend}</h3>
