@@ -83,14 +83,21 @@ class DuckDBStore implements Store {
     const deadline = currentDeadline();
     if (deadline?.aborted) throw new Error('the query deadline has passed');
     const connection = this.idle.pop() ?? (await this.connect());
-    const interrupt = () => connection.interrupt();
+    let interrupted = false;
+    const interrupt = () => {
+      interrupted = true;
+      connection.interrupt();
+    };
     deadline?.addEventListener('abort', interrupt, { once: true });
     try {
       return await use(connection);
     } finally {
       deadline?.removeEventListener('abort', interrupt);
-      if (this.closed) connection.closeSync();
-      else this.idle.push(connection);
+      // An interrupted connection is not trusted again: the next caller gets a fresh one.
+      if (this.closed || interrupted) {
+        this.open.delete(connection);
+        connection.closeSync();
+      } else this.idle.push(connection);
     }
   }
 
