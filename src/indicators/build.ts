@@ -75,7 +75,7 @@ export async function buildIndicators(
     ).map((d) => [d.id, d]),
   );
   const variables = await variablesOf(store);
-  const { buildable, skipped } = await checkAgainstStore(store, library, wanted);
+  const { buildable, skipped } = availability(library, datasets, variables, wanted);
   report.skipped.push(...skipped);
 
   const stored = new Map(
@@ -246,10 +246,22 @@ async function variablesOf(store: Store): Promise<Map<string, string>> {
 export async function checkAgainstStore(
   store: Store,
   library: IndicatorLibrary,
-  wanted: ReadonlySet<string> = new Set(library.indicators.map((i) => i.id)),
 ): Promise<{ buildable: IndicatorDefinition[]; skipped: { id: string; reason: string }[] }> {
   const datasets = new Set((await store.all<{ id: string }>('SELECT id FROM dataset')).map((d) => d.id));
-  const variables = await variablesOf(store);
+  return availability(library, datasets, await variablesOf(store));
+}
+
+/** checkAgainstStore over the datasets and variables (dataset.key) already read from the store. */
+function availability(
+  library: IndicatorLibrary,
+  datasets: ReadonlySet<string> | ReadonlyMap<string, unknown>,
+  variables: ReadonlyMap<string, string>,
+  wanted: ReadonlySet<string> = new Set(library.indicators.map((i) => i.id)),
+): { buildable: IndicatorDefinition[]; skipped: { id: string; reason: string }[] } {
+  const known = {
+    variables: new Set(variables.keys()),
+    indicators: new Set(library.indicators.map((i) => i.id)),
+  };
   const byId = new Map(library.indicators.map((i) => [i.id, i]));
   const order = dependencyOrder(new Map(library.indicators.map((i) => [i.id, new Set(i.references)])));
   const buildable: IndicatorDefinition[] = [];
@@ -273,8 +285,7 @@ export async function checkAgainstStore(
       });
       continue;
     }
-    for (const e of expressions(def))
-      checkFormula(e, { variables: new Set(variables.keys()), indicators: new Set(byId.keys()) }, def.file);
+    for (const e of expressions(def)) checkFormula(e, known, def.file);
     buildable.push(def);
   }
   return { buildable, skipped };

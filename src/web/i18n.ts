@@ -3,6 +3,7 @@
  * the words it needs; the language itself travels in the URL (`?lang=en`) so every view can be
  * linked in either language.
  */
+import { STATUS_LABELS, type ObservationStatus } from '../core/special-value.js';
 export type Lang = 'nl' | 'en';
 
 /** The language a request asks for: English only when `lang=en`, Dutch otherwise. */
@@ -511,17 +512,6 @@ export function levelName(level: string, lang: Lang, plural = false): string {
   return names ? names[plural ? 1 : 0] : level;
 }
 
-const STATUSES: Record<string, { nl: string; en: string }> = {
-  final: { nl: 'definitief', en: 'final' },
-  provisional: { nl: 'voorlopig', en: 'provisional' },
-  revised_provisional: { nl: 'nader voorlopig', en: 'revised provisional' },
-  missing: { nl: 'ontbreekt', en: 'missing' },
-  secret: { nl: 'geheim', en: 'confidential' },
-  nil: { nl: 'nihil', en: 'nil' },
-  unreliable: { nl: 'onbetrouwbaar', en: 'unreliable' },
-  not_applicable: { nl: 'niet van toepassing', en: 'not applicable' },
-};
-
 const ROLES: Record<string, { nl: string; en: string }> = {
   reader: { nl: 'lezer', en: 'reader' },
   analyst: { nl: 'analist', en: 'analyst' },
@@ -536,5 +526,5 @@ export function roleName(role: string, lang: Lang): string {
 
 /** A CBS status in words. */
 export function statusName(status: string, lang: Lang): string {
-  return STATUSES[status]?.[lang] ?? status;
+  return STATUS_LABELS[status as ObservationStatus]?.[lang] ?? status;
 }

@@ -506,7 +506,7 @@ function chartRegionForm(
 }
 
 /** The chart's numbers as a table (its text alternative). */
-function chartTable(ctx: PageContext, indicator: Indicator, series: Series[]): Html {
+export function chartTable(ctx: PageContext, indicator: Indicator, series: Series[]): Html {
   const w = ctx.words;
   const periods = [...new Set(series.flatMap((s) => s.points.map((p) => p.period)))].sort();
   return html`<details class="chart-table">

@@ -8,12 +8,13 @@
 import { ApiError, type Indicator, type Story, type StoryFigure, type Value } from '../api.js';
 import { lineChart, type Series } from '../chart.js';
 import { quantileClasses } from '../classes.js';
-import { formatValue, periodLabel, periodYear } from '../format.js';
+import { periodLabel, periodYear } from '../format.js';
 import { html, raw, type Html } from '../html.js';
 import { levelName } from '../i18n.js';
 import { canWrite, crumbs, href, layout, type PageContext } from '../layout.js';
 import { choroplethSvg, type MapArea } from '../map.js';
 import { isHidden, valueCell, valueText } from '../values.js';
+import { chartTable } from './indicator.js';
 
 const STORY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -81,36 +82,8 @@ async function drawFigure(
           points: points.map((v) => ({ period: v.period, value: v.value })),
         };
       });
-    const periods = [...new Set(series.flatMap((s) => s.points.map((p) => p.period)))].sort();
     return html`${raw(lineChart(series, { title: w.timeSeriesOf(indicator.title[ctx.lang]), unit: indicator.unit, decimals: indicator.decimals, lang: ctx.lang }))}
-      <details class="chart-table">
-        <summary>${w.chartTable}</summary>
-        <table>
-          <caption>
-            ${w.timeSeriesOf(indicator.title[ctx.lang])} (${indicator.unit})
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">${w.year}</th>
-              ${series.map((s) => html`<th scope="col">${s.name}</th>`)}
-            </tr>
-          </thead>
-          <tbody>
-            ${periods.map(
-              (p) =>
-                html`<tr>
-                  <th scope="row">${periodLabel(p)}</th>
-                  ${series.map((s) => {
-                    const point = s.points.find((x) => x.period === p);
-                    return html`<td class="num">
-                      ${point && point.value !== null ? formatValue(point.value, indicator.decimals, indicator.unit, ctx.lang) : '–'}
-                    </td>`;
-                  })}
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </details>`;
+    ${chartTable(ctx, indicator, series)}`;
   }
   // A table or a map: the values of the selection, one period (the asked one, else the newest).
   const period = figure.period?.[0] ?? [...indicator.periods].sort().at(-1);
