@@ -25,6 +25,9 @@ interface Measured {
 }
 
 function load(url: string, seconds: number, rate?: number): Promise<Measured> {
+  process.stderr.write(
+    `  ${url.replace(/^https?:\/\/[^/]+/, '')}${rate ? ` at ${rate} req/s` : ''} for ${seconds} s\n`,
+  );
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -72,7 +75,13 @@ async function startServerProcess(): Promise<{
     uncachedUrl,
     stop: () =>
       new Promise((done) => {
-        child.once('exit', () => done());
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        // A server that does not shut down within 30 s is killed: the figures are already taken.
+        const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          done();
+        });
         child.stdin!.end();
       }),
   };

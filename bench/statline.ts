@@ -58,7 +58,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchResult> {
       ],
       notes: [
         `${rows.toLocaleString('en-US')} observations in ${payload.pages} pages of ${PAGE_SIZE.toLocaleString('en-US')} (v4 Observations shape, @odata.nextLink paging), SYNTHETIC values on real 2020 buurt codes`,
-        'udc: HTTP on loopback, each page checked (JSON.parse) and written to the cache; then DuckDB reads the cached pages in one read_json with the normalisation in SQL (bulk.ts) into the staging table, and ingest validates every region, period, number and uniqueness, atomically',
+        'udc: HTTP on loopback, each page checked as far as its envelope (next link read from the ends of the bytes, no JSON.parse) and written to the cache; then DuckDB reads the cached pages in one read_json with the normalisation in SQL (bulk.ts) into the staging table, and ingest validates every region, period, number and uniqueness, atomically',
         'reference: DuckDB read_json + unnest of the same page files on disk, no validation, no HTTP',
       ],
     };

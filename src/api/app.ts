@@ -29,8 +29,8 @@ export function createApp(store: Store, options: AppOptions = {}): Hono {
   app.use('*', accessMiddleware(store, access));
 
   app.route('/api/v1', restApi(store, options, access));
-  app.route('/odata/v4', odataRoutes(store));
-  app.route('/', statlineRoutes(store));
+  app.route('/odata/v4', odataRoutes(store, { queryTimeoutMs: options.queryTimeoutMs }));
+  app.route('/', statlineRoutes(store, { queryTimeoutMs: options.queryTimeoutMs }));
   app.route('/', catalogRoutes(store));
 
   // The dashboard (src/web) reads the API in-process through this same app.

@@ -2,7 +2,8 @@
 // allow, in the engine. Inputs are gathered once for the whole library, additive inputs are
 // completed up the region hierarchy from their parts, then each indicator's formula runs over its
 // inputs pivoted to one row per region and year. Only indicators whose definition or source
-// datasets changed are recomputed.
+// datasets changed are recomputed; their values, metadata, lineage and disclosure records are
+// written in one transaction.
 import { createHash } from 'node:crypto';
 import { categoryKey } from '../core/index.js';
 import type { SqlValue, Store } from '../store/index.js';
@@ -105,62 +106,61 @@ export async function buildIndicators(
     todo.map((t) => t.def),
     variables,
   );
+  // The inputs are gathered into work tables (reading only), then one transaction writes
+  // everything up to the disclosure records: the rebuilt indicators' old values are deleted first
+  // and the formulas write straight into indicator_value, so a reference reads the fresh values of
+  // an indicator rebuilt before it (and the stored ones of any other), and no copy of the values
+  // is made. On any error nothing changes and the work tables are dropped; readers see the old
+  // values until the commit.
   await store.session(async (s) => {
-    await dropWorkTables(s);
     try {
       await gatherInputs(s, inputs);
-      await s.run(`CREATE TEMP TABLE udc_result AS SELECT * FROM indicator_value WITH NO DATA`);
-      // Indicators that read only datasets are computed together in one statement; one that
-      // references another waits for it, in dependency order.
-      // Ratios of sums of inputs (most of a library) are computed together from a table of
-      // their terms in one grouped pass; other formulas run as compiled SQL, those that read only
-      // datasets in one statement, one that references another after it, in dependency order.
-      const linear = new Map<string, Term[]>();
-      for (const { def } of todo) {
-        const terms = ratioTerms(def, inputs);
-        if (terms) linear.set(def.id, terms);
-      }
-      let done = 0;
-      if (linear.size) {
-        await computeLinearRatios(
-          s,
-          linear,
-          todo.map((t) => t.def).filter((d) => linear.has(d.id)),
-        );
-        done += linear.size;
-        options.onProgress?.(done, todo.length, [...linear.keys()].at(-1)!);
-      }
-      const rest = todo.map((t) => t.def).filter((d) => !linear.has(d.id));
-      const independent = rest.filter((d) => d.references.length === 0);
-      const dependent = rest.filter((d) => d.references.length > 0);
-      const batches = [...(independent.length ? [independent] : []), ...dependent.map((d) => [d])];
-      for (const batch of batches) {
-        const params: SqlValue[] = [];
-        const selects = batch.map((def) => indicatorSelect(def, inputs, params));
-        await s.run(`INSERT INTO udc_result ${selects.join('\nUNION ALL\n')}`, params);
-        done += batch.length;
-        options.onProgress?.(done, todo.length, batch[batch.length - 1]!.id);
-      }
-      if (options.boundaryYear !== undefined) {
-        const convertible = todo.map((t) => t.def).filter((d) => isAdditiveRatio(d, variables));
-        await convertToBoundaryYear(s, convertible, options.boundaryYear);
-      }
-      const counts = new Map(
-        (
-          await s.all<{ indicator: string; n: number }>(
-            'SELECT indicator, count(*)::INTEGER AS n FROM udc_result GROUP BY indicator',
-          )
-        ).map((r) => [r.indicator, r.n]),
-      );
-      for (const { def } of todo) report.built.push({ id: def.id, values: counts.get(def.id) ?? 0 });
       await s.transaction(async (tx) => {
         const ids = todo.map((t) => t.def.id);
         const list = ids.map((_, i) => `$${i + 1}`).join(', ');
         await tx.run(`DELETE FROM indicator_value WHERE indicator IN (${list})`, ids);
-        await tx.run(`DELETE FROM indicator_source WHERE indicator IN (${list})`, ids);
         await tx.run(`DELETE FROM indicator WHERE id IN (${list})`, ids);
-        await tx.run('INSERT INTO indicator_value SELECT * FROM udc_result');
-        // Metadata and lineage of every rebuilt indicator, in two statements.
+        // Ratios of sums of inputs (most of a library) are computed together from a table of
+        // their terms in one grouped pass; other formulas run as compiled SQL, those that read
+        // only datasets in one statement, one that references another after it, in dependency
+        // order.
+        const linear = new Map<string, Term[]>();
+        for (const { def } of todo) {
+          const terms = ratioTerms(def, inputs);
+          if (terms) linear.set(def.id, terms);
+        }
+        let done = 0;
+        if (linear.size) {
+          await computeLinearRatios(
+            tx,
+            linear,
+            todo.map((t) => t.def).filter((d) => linear.has(d.id)),
+          );
+          done += linear.size;
+          options.onProgress?.(done, todo.length, [...linear.keys()].at(-1)!);
+        }
+        const rest = todo.map((t) => t.def).filter((d) => !linear.has(d.id));
+        const independent = rest.filter((d) => d.references.length === 0);
+        const dependent = rest.filter((d) => d.references.length > 0);
+        const batches = [...(independent.length ? [independent] : []), ...dependent.map((d) => [d])];
+        for (const batch of batches) {
+          const params: SqlValue[] = [];
+          // Indicators that are one variable as published (or summed) are copied in one pass.
+          const copies = batch.filter((d) => d.expr?.kind === 'variable');
+          const selects = [
+            ...(copies.length ? [copySelect(copies, inputs, params)] : []),
+            ...batch.filter((d) => !copies.includes(d)).map((def) => indicatorSelect(def, inputs, params)),
+          ];
+          await tx.run(`INSERT INTO indicator_value ${selects.join('\nUNION ALL\n')}`, params);
+          done += batch.length;
+          options.onProgress?.(done, todo.length, batch[batch.length - 1]!.id);
+        }
+        if (options.boundaryYear !== undefined) {
+          const convertible = todo.map((t) => t.def).filter((d) => isAdditiveRatio(d, variables));
+          await convertToBoundaryYear(tx, convertible, options.boundaryYear);
+        }
+        // Metadata and lineage of every rebuilt indicator. The metadata rows are appended to a
+        // work table first: a statement with a parameter for every field costs more to prepare.
         const rows = todo.map(({ def, hash }): SqlValue[] => {
           const confidentiality = def.datasets
             .map((d) => datasets.get(d)!.confidentiality)
@@ -188,30 +188,53 @@ export async function buildIndicators(
           ];
         });
         await tx.run(
-          `INSERT INTO indicator SELECT *, current_timestamp FROM (VALUES ${placeholders(rows)})`,
-          rows.flat(),
+          'CREATE OR REPLACE TEMP TABLE udc_meta AS SELECT * EXCLUDE (built) FROM indicator WITH NO DATA',
         );
+        await tx.append('udc_meta', rows);
+        await tx.run('INSERT INTO indicator SELECT *, current_timestamp FROM udc_meta');
         const lineage = todo.flatMap(({ def }) =>
           def.datasets.map((id): SqlValue[] => {
             const d = datasets.get(id)!;
             return [def.id, d.id, d.version, d.modified];
           }),
         );
-        if (lineage.length)
-          await tx.run(
-            `INSERT INTO indicator_source SELECT c0, c1, c2, c3::TIMESTAMP FROM (VALUES ${placeholders(lineage)}) v(c0, c1, c2, c3)`,
-            lineage.flat(),
-          );
+        // Lineage that is already as stored (a forced rebuild, a changed definition) is left
+        // alone: every table a commit touches costs the checkpoint time.
+        const storedLineage = await tx.all<Record<string, SqlValue>>(
+          `SELECT indicator, dataset, dataset_version, strftime(dataset_modified, '%Y-%m-%dT%H:%M:%S') AS modified
+           FROM indicator_source WHERE indicator IN (${list})`,
+          ids,
+        );
+        if (!sameRows(storedLineage.map(Object.values), lineage)) {
+          await tx.run(`DELETE FROM indicator_source WHERE indicator IN (${list})`, ids);
+          if (lineage.length)
+            await tx.run(
+              `INSERT INTO indicator_source SELECT c0, c1, c2, c3::TIMESTAMP FROM (VALUES ${placeholders(lineage)}) v(c0, c1, c2, c3)`,
+              lineage.flat(),
+            );
+        }
+        await dropWorkTables(tx, options.boundaryYear !== undefined);
+        await storeThemes(tx, library);
+        // Fresh values are invisible (published_indicator_value) until disclosure control protects
+        // them; protecting them in the same transaction means no reader ever sees them pending.
+        // Protection counts every indicator's values, which the report reuses.
+        const cells = new Map((await protectPendingIndicators(tx)).map((r) => [r.indicator, r.cells]));
+        for (const { def } of todo) report.built.push({ id: def.id, values: cells.get(def.id) ?? 0 });
       });
-    } finally {
-      await dropWorkTables(s);
+    } catch (error) {
+      await dropWorkTables(s).catch(() => undefined);
+      throw error;
     }
   });
-  await storeThemes(store, library);
-  // Fresh values are invisible (published_indicator_value) until disclosure control protects them.
-  await protectPendingIndicators(store);
   report.ms = performance.now() - started;
   return report;
+}
+
+/** Whether two lists of rows hold the same rows, in any order. */
+function sameRows(a: readonly (readonly unknown[])[], b: readonly (readonly unknown[])[]): boolean {
+  const key = (rows: readonly (readonly unknown[])[]) => rows.map((r) => JSON.stringify(r)).sort();
+  const [x, y] = [key(a), key(b)];
+  return x.length === y.length && x.every((r, i) => r === y[i]);
 }
 
 /** "($1, $2), ($3, $4)" for rows of values. */
@@ -221,9 +244,10 @@ function placeholders(rows: readonly SqlValue[][]): string {
 }
 
 /** The temporary tables of a build live on the session's connection; none may outlive it. */
-async function dropWorkTables(s: Store): Promise<void> {
-  for (const t of ['udc_input', 'udc_input_sorted', 'udc_input_key', 'udc_result', 'udc_scale', 'udc_link'])
+async function dropWorkTables(s: Store, converted = true): Promise<void> {
+  for (const t of ['udc_input', 'udc_input_key', 'udc_term', 'udc_ratio', 'udc_meta'])
     await s.run(`DROP TABLE IF EXISTS ${t}`);
+  if (converted) for (const t of ['udc_scale', 'udc_link']) await s.run(`DROP TABLE IF EXISTS ${t}`);
 }
 
 /** Each stored variable (dataset.key) with how it aggregates. */
@@ -291,21 +315,30 @@ function availability(
   return { buildable, skipped };
 }
 
-/** Writes the themes (they change with the library, not with data). */
+/**
+ * Writes the themes (they change with the library, not with data), in one statement; themes
+ * already stored as they are are left alone.
+ */
 export async function storeThemes(store: Store, library: IndicatorLibrary): Promise<void> {
   await store.transaction(async (tx) => {
+    const rows = library.themes.map((t): SqlValue[] => [
+      t.id,
+      t.position,
+      t.title.nl,
+      t.title.en,
+      t.description?.nl ?? null,
+      t.description?.en ?? null,
+      t.note?.nl ?? null,
+      t.note?.en ?? null,
+    ]);
+    const stored = await tx.all<Record<string, SqlValue>>('SELECT * FROM indicator_theme');
+    if (sameRows(stored.map(Object.values), rows)) return;
     await tx.run('DELETE FROM indicator_theme');
-    for (const t of library.themes)
-      await tx.run('INSERT INTO indicator_theme VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
-        t.id,
-        t.position,
-        t.title.nl,
-        t.title.en,
-        t.description?.nl ?? null,
-        t.description?.en ?? null,
-        t.note?.nl ?? null,
-        t.note?.en ?? null,
-      ]);
+    if (rows.length)
+      await tx.run(
+        `INSERT INTO indicator_theme SELECT * FROM (VALUES ${placeholders(rows)}) v(c0, c1, c2, c3, c4, c5, c6, c7)`,
+        rows.flat(),
+      );
   });
 }
 
@@ -374,53 +407,70 @@ function inputsOf(defs: IndicatorDefinition[], variables: Map<string, string>): 
  * Fills udc_input with the inputs' yearly observations and completes additive inputs up the
  * hierarchy: buurten into wijken, wijken into gemeenten and custom regions, gemeenten into
  * provincie, COROP, landsdeel, land and custom regions — a parent only where the source has no
- * figure of its own, and only from a complete set of parts with a value each.
+ * figure of its own, and only from a complete set of parts with a value each. One statement: each
+ * level's sums feed the next (a wijk summed from its buurten counts as a part of its gemeente),
+ * and planning one statement costs less than four.
  */
 async function gatherInputs(s: Store, inputs: Map<string, Input>): Promise<void> {
-  await s.run(`CREATE TEMP TABLE udc_input (
-      input INTEGER, region VARCHAR, period VARCHAR, year INTEGER, value DOUBLE, status VARCHAR, summed BOOLEAN)`);
   await s.run(
-    'CREATE TEMP TABLE udc_input_key (input INTEGER, dataset VARCHAR, variable VARCHAR, categories VARCHAR, additive BOOLEAN)',
+    'CREATE OR REPLACE TEMP TABLE udc_input_key (input INTEGER, dataset VARCHAR, variable VARCHAR, categories VARCHAR, additive BOOLEAN)',
   );
   await s.append(
     'udc_input_key',
     [...inputs.values()].map((i): SqlValue[] => [i.id, i.dataset, i.variable, i.categories, i.additive]),
   );
-  // KWB writes Nederland as NL00, other tables as NL01: one code for one country.
+  const keys = (...relations: string[]) =>
+    `(${relations.map((r) => `SELECT input, region, period FROM ${r}`).join(' UNION ALL ')})`;
+  const parts = (...relations: string[]) =>
+    `(${relations.map((r) => `SELECT input, region, period, year, value, status FROM ${r}`).join(' UNION ALL ')})`;
   await s.run(`
-    INSERT INTO udc_input
-    SELECT k.input, CASE WHEN o.region = 'NL00' THEN 'NL01' ELSE o.region END, o.period, p.year, o.value, o.status, false
-    FROM observation o
-    JOIN udc_input_key k ON k.dataset = o.dataset AND k.variable = o.variable AND k.categories = o.categories
-    JOIN period p ON p.code = o.period AND p.kind = 'year'`);
-  for (const level of ['BU', 'WK', 'GM']) {
-    await s.run(
-      `INSERT INTO udc_input
-       WITH parts AS (
-         SELECT x.input, p.parent, p.classification, x.period, x.year, x.value, x.status
-         FROM udc_input x
-         JOIN udc_input_key k ON k.input = x.input AND k.additive
-         JOIN region_parent p ON p.code = x.region AND p.year = x.year
-         WHERE starts_with(x.region, $1) AND x.value IS NOT NULL),
-       wanted AS (
-         SELECT parent, classification, year, count(*) AS n FROM region_parent
-         WHERE starts_with(code, $1) GROUP BY ALL)
-       SELECT x.input, x.parent, x.period, x.year, sum(x.value),
-              CASE WHEN bool_or(x.status IN ('provisional', 'revised_provisional')) THEN 'provisional' ELSE 'final' END, true
-       FROM parts x JOIN wanted w ON w.parent = x.parent AND w.classification = x.classification AND w.year = x.year
-       WHERE NOT EXISTS (SELECT 1 FROM udc_input e WHERE e.input = x.input AND e.region = x.parent AND e.period = x.period)
-       GROUP BY x.input, x.parent, x.classification, x.period, x.year, w.n
-       HAVING count(*) = w.n`,
-      [level],
-    );
-  }
-  await s.run('DROP TABLE udc_input_key');
+    CREATE OR REPLACE TEMP TABLE udc_input AS
+    WITH observed AS (
+      -- KWB writes Nederland as NL00, other tables as NL01: one code for one country.
+      SELECT k.input, CASE WHEN o.region = 'NL00' THEN 'NL01' ELSE o.region END AS region, o.period, p.year,
+             o.value, o.status, k.additive
+      FROM observation o
+      JOIN udc_input_key k ON k.dataset = o.dataset AND k.variable = o.variable AND k.categories = o.categories
+      JOIN period p ON p.code = o.period AND p.kind = 'year'),
+    additive AS (SELECT * FROM observed WHERE additive AND value IS NOT NULL),
+    -- How many parts of each level every parent has in the register.
+    wanted AS (
+      SELECT left(code, 2) AS level, parent, classification, year, count(*) AS n FROM region_parent
+      WHERE left(code, 2) IN ('BU', 'WK', 'GM') GROUP BY ALL),
+    bu AS (${completion('BU', 'additive', keys('observed'))}),
+    wk AS (${completion('WK', parts('additive', 'bu'), keys('observed', 'bu'))}),
+    gm AS (${completion('GM', parts('additive', 'bu', 'wk'), keys('observed', 'bu', 'wk'))})
+    SELECT input, region, period, year, value, status, false AS summed FROM observed
+    UNION ALL SELECT *, true FROM bu
+    UNION ALL SELECT *, true FROM wk
+    UNION ALL SELECT *, true FROM gm`);
 }
 
 /**
- * The SELECT giving one indicator's rows of udc_result from its inputs in udc_input (and, for
- * references, the referenced indicators' values computed before it). Parameters are appended to
- * `params`; input numbers are integers udc made, written into the SQL as they are.
+ * The sums of one level's parts (`level` is the parts' code prefix) for every parent whose
+ * complete set of parts has a value each and that has no figure in `existing`. Codes are the
+ * register's two letters, written into the SQL as they are.
+ */
+function completion(level: 'BU' | 'WK' | 'GM', parts: string, existing: string): string {
+  return `
+    SELECT x.input, x.parent AS region, x.period, x.year, x.value,
+           CASE WHEN x.provisional THEN 'provisional' ELSE 'final' END AS status
+    FROM (
+      SELECT x.input, p.parent, p.classification, x.period, x.year, sum(x.value) AS value,
+             bool_or(x.status IN ('provisional', 'revised_provisional')) AS provisional, count(*) AS n
+      FROM ${parts} x JOIN region_parent p ON p.code = x.region AND p.year = x.year
+      WHERE starts_with(x.region, '${level}')
+      GROUP BY ALL) x
+    JOIN wanted w ON w.level = '${level}' AND w.parent = x.parent AND w.classification = x.classification
+                 AND w.year = x.year AND w.n = x.n
+    ANTI JOIN ${existing} e ON e.input = x.input AND e.region = x.parent AND e.period = x.period`;
+}
+
+/**
+ * The SELECT giving one indicator's rows of indicator_value from its inputs in udc_input (and, for
+ * references, the referenced indicators' values: computed before it in this build, else stored).
+ * Parameters are appended to `params`; input numbers are integers udc made, written into the SQL
+ * as they are.
  */
 function indicatorSelect(def: IndicatorDefinition, inputs: Map<string, Input>, params: SqlValue[]): string {
   const param = (v: SqlValue) => {
@@ -456,26 +506,30 @@ function indicatorSelect(def: IndicatorDefinition, inputs: Map<string, Input>, p
   // status the source gave it (s_in) and whether it was summed from its parts (d_in); a value
   // needs every input there. Referenced indicators are joined on area and year.
   const ids = [...used].map((c) => Number(c.slice(1)));
-  const relations = ids.length
-    ? [
-        `(SELECT region, period, year, ${ids
-          .map(
-            (id) =>
-              `max(value) FILTER (WHERE input = ${id}) AS i${id}, max(status) FILTER (WHERE input = ${id}) AS s_i${id}, bool_or(summed) FILTER (WHERE input = ${id}) AS d_i${id}`,
-          )
-          .join(', ')}
+  // One input needs no pivot: its rows are already one per area and year.
+  const relations =
+    ids.length === 1
+      ? [
+          `(SELECT region, period, year, value AS i${ids[0]}, status AS s_i${ids[0]}, summed AS d_i${ids[0]}
+           FROM udc_input WHERE input = ${ids[0]})`,
+        ]
+      : ids.length
+        ? [
+            `(SELECT region, period, year, ${ids
+              .map(
+                (id) =>
+                  `max(value) FILTER (WHERE input = ${id}) AS i${id}, max(status) FILTER (WHERE input = ${id}) AS s_i${id}, bool_or(summed) FILTER (WHERE input = ${id}) AS d_i${id}`,
+              )
+              .join(', ')}
          FROM udc_input WHERE input IN (${ids.join(', ')}) GROUP BY region, period, year
          HAVING ${ids.map((id) => `count(*) FILTER (WHERE input = ${id}) > 0`).join(' AND ')})`,
-      ]
-    : [];
+          ]
+        : [];
   for (const [indicator, col] of refs) {
-    // A referenced indicator computed in this build, else as stored by an earlier one.
-    const p = param(indicator);
-    relations.push(`(SELECT region, period, year, value AS ${col}, status AS s_${col}, derivation = 'summed' AS d_${col} FROM udc_result
-               WHERE indicator = ${p} AND boundary_year = year
-             UNION ALL
-             SELECT region, period, year, value, status, derivation = 'summed' FROM indicator_value
-               WHERE indicator = ${p} AND boundary_year = year AND NOT EXISTS (SELECT 1 FROM udc_result WHERE indicator = ${p}))`);
+    // A referenced indicator as computed earlier in this build (its old values are deleted), else
+    // as stored by an earlier build.
+    relations.push(`(SELECT region, period, year, value AS ${col}, status AS s_${col}, derivation = 'summed' AS d_${col}
+             FROM indicator_value WHERE indicator = ${param(indicator)} AND boundary_year = year)`);
   }
   const from = relations.join(' NATURAL JOIN ');
   const columns = [...used, ...refs.values()];
@@ -494,6 +548,30 @@ function indicatorSelect(def: IndicatorDefinition, inputs: Map<string, Input>, p
              ${denominator ? denominator.value : 'NULL::DOUBLE'} AS denominator,
              ${div0} AS div0, ${columns.map((c) => `s_${c}, d_${c}`).join(', ')}
       FROM ${from})`;
+}
+
+/**
+ * The SELECT giving the rows of indicators whose formula is one variable: the input's rows with
+ * the statuses and derivation the compiled formula gives them, for all of them in one join.
+ */
+function copySelect(
+  defs: readonly IndicatorDefinition[],
+  inputs: Map<string, Input>,
+  params: SqlValue[],
+): string {
+  const pairs = defs.map((def) => {
+    const e = def.expr as Extract<Expr, { kind: 'variable' }>;
+    const key = categoryKey(e.categories);
+    params.push(def.id);
+    return `($${params.length}, ${inputs.get(inputKey(e.dataset, e.variable, key.ok ? key.value : ''))!.id})`;
+  });
+  return `
+    SELECT c.indicator, i.region, i.period, i.year, i.year, i.value, NULL::DOUBLE, NULL::DOUBLE,
+      CASE WHEN i.value IS NOT NULL THEN (CASE WHEN i.status IN ('provisional', 'revised_provisional') THEN 'provisional' ELSE 'final' END)
+           WHEN i.status = 'secret' THEN 'secret'
+           ELSE 'missing' END,
+      CASE WHEN i.summed THEN 'summed' ELSE 'computed' END, NULL, NULL
+    FROM udc_input i JOIN (VALUES ${pairs.join(', ')}) c(indicator, input) ON c.input = i.input`;
 }
 
 /** One term of a ratio: coefficient x input, in the numerator (n) or the denominator (d). */
@@ -558,7 +636,7 @@ function combine(maps: (Map<number, number> | undefined)[], sign: number): Map<n
 }
 
 /**
- * Computes ratios of sums of inputs into udc_result in one grouped pass over their terms: the
+ * Computes ratios of sums of inputs into indicator_value in one grouped pass over their terms: the
  * same values, statuses and derivations the compiled formulas give (a value needs every input of
  * the area and year; a part is unknown when one of its inputs is; division by zero has no value
  * and status not_applicable).
@@ -568,40 +646,40 @@ async function computeLinearRatios(
   terms: Map<string, Term[]>,
   defs: readonly IndicatorDefinition[],
 ): Promise<void> {
-  await s.run('CREATE TEMP TABLE udc_term (indicator VARCHAR, part VARCHAR, input INTEGER, coef DOUBLE)');
-  await s.run('CREATE TEMP TABLE udc_ratio (indicator VARCHAR, scale DOUBLE, inputs INTEGER)');
-  try {
-    await s.append(
-      'udc_term',
-      [...terms].flatMap(([id, ts]) => ts.map((t): SqlValue[] => [id, t.part, t.input, t.coef])),
-    );
-    await s.append(
-      'udc_ratio',
-      defs.map((d): SqlValue[] => [d.id, d.scale, new Set(terms.get(d.id)!.map((t) => t.input)).size]),
-    );
-    await s.run(`
-      INSERT INTO udc_result
+  // Ratios are numbered: grouping on a number is cheaper than on the indicator's name.
+  await s.run(
+    'CREATE OR REPLACE TEMP TABLE udc_term (ratio INTEGER, part VARCHAR, input INTEGER, coef DOUBLE)',
+  );
+  await s.run(
+    'CREATE OR REPLACE TEMP TABLE udc_ratio (ratio INTEGER, indicator VARCHAR, scale DOUBLE, inputs INTEGER)',
+  );
+  await s.append(
+    'udc_term',
+    defs.flatMap((d, n) => terms.get(d.id)!.map((t): SqlValue[] => [n, t.part, t.input, t.coef])),
+  );
+  await s.append(
+    'udc_ratio',
+    defs.map((d, n): SqlValue[] => [n, d.id, d.scale, new Set(terms.get(d.id)!.map((t) => t.input)).size]),
+  );
+  await s.run(`
+      INSERT INTO indicator_value
       WITH t AS (
-        SELECT indicator, input, sum(coef) FILTER (WHERE part = 'n') AS cn, sum(coef) FILTER (WHERE part = 'd') AS cd
-        FROM udc_term GROUP BY indicator, input),
+        SELECT ratio, input, sum(coef) FILTER (WHERE part = 'n') AS cn, sum(coef) FILTER (WHERE part = 'd') AS cd
+        FROM udc_term GROUP BY ratio, input),
       x AS (
-        SELECT t.indicator, i.region, i.period, i.year, count(*) AS inputs,
+        SELECT t.ratio, i.region, i.period, i.year, count(*) AS inputs,
                CASE WHEN bool_and(i.value IS NOT NULL OR t.cn IS NULL) THEN sum(i.value * t.cn) END AS num,
                CASE WHEN bool_and(i.value IS NOT NULL OR t.cd IS NULL) THEN sum(i.value * t.cd) END AS den,
                bool_or(i.status IN ('provisional', 'revised_provisional')) AS provisional,
                bool_or(i.status = 'secret') AS secret, bool_or(i.summed) AS summed
         FROM t JOIN udc_input i ON i.input = t.input
-        GROUP BY t.indicator, i.region, i.period, i.year)
-      SELECT x.indicator, region, period, year, year, num / NULLIF(den, 0) * r.scale AS value, num, den,
+        GROUP BY t.ratio, i.region, i.period, i.year)
+      SELECT r.indicator, region, period, year, year, num / NULLIF(den, 0) * r.scale AS value, num, den,
              CASE WHEN num IS NOT NULL AND den <> 0 THEN (CASE WHEN provisional THEN 'provisional' ELSE 'final' END)
                   WHEN den = 0 THEN 'not_applicable' WHEN secret THEN 'secret' ELSE 'missing' END,
              CASE WHEN summed THEN 'summed' ELSE 'computed' END, NULL, NULL
-      FROM x JOIN udc_ratio r ON r.indicator = x.indicator
+      FROM x JOIN udc_ratio r ON r.ratio = x.ratio
       WHERE x.inputs = r.inputs`);
-  } finally {
-    await s.run('DROP TABLE IF EXISTS udc_term');
-    await s.run('DROP TABLE IF EXISTS udc_ratio');
-  }
 }
 
 /**
@@ -632,20 +710,20 @@ async function convertToBoundaryYear(
   target: number,
 ): Promise<void> {
   if (!defs.length) return;
-  await s.run('CREATE TEMP TABLE udc_scale (indicator VARCHAR, scale DOUBLE)');
+  await s.run('CREATE OR REPLACE TEMP TABLE udc_scale (indicator VARCHAR, scale DOUBLE)');
   await s.append(
     'udc_scale',
     defs.map((d): SqlValue[] => [d.id, d.scale]),
   );
   const years = (
     await s.all<{ year: number }>(
-      `SELECT DISTINCT year FROM udc_result JOIN udc_scale USING (indicator)
+      `SELECT DISTINCT year FROM indicator_value JOIN udc_scale USING (indicator)
        WHERE year <> $1 AND starts_with(region, 'GM') ORDER BY year`,
       [target],
     )
   ).map((r) => r.year);
   await s.run(
-    'CREATE TEMP TABLE udc_link (from_year INTEGER, from_code VARCHAR, to_code VARCHAR, weight DOUBLE, exact BOOLEAN)',
+    'CREATE OR REPLACE TEMP TABLE udc_link (from_year INTEGER, from_code VARCHAR, to_code VARCHAR, weight DOUBLE, exact BOOLEAN)',
   );
   for (const year of years) {
     // A year the register does not hold cannot be converted; its values keep their own boundaries.
@@ -657,14 +735,14 @@ async function convertToBoundaryYear(
     );
   }
   await s.run(
-    `INSERT INTO udc_result
+    `INSERT INTO indicator_value
      WITH feeds AS (SELECT from_year, to_code, count(*) AS n FROM udc_link GROUP BY ALL)
      SELECT v.indicator, l.to_code, v.period, v.year, $1,
             sum(v.numerator * l.weight) / NULLIF(sum(v.denominator * l.weight), 0) * any_value(x.scale),
             sum(v.numerator * l.weight), sum(v.denominator * l.weight),
             CASE WHEN bool_or(v.status = 'provisional') THEN 'provisional' ELSE 'final' END,
             'converted', CASE WHEN bool_and(l.exact) THEN 'exact' ELSE 'estimated' END, NULL
-     FROM udc_result v
+     FROM indicator_value v
      JOIN udc_scale x ON x.indicator = v.indicator
      JOIN udc_link l ON l.from_year = v.year AND l.from_code = v.region
      JOIN feeds f ON f.from_year = l.from_year AND f.to_code = l.to_code

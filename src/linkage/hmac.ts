@@ -20,15 +20,11 @@ const IV = new Int32Array([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
-/** One SHA-256 compression: `state` (8 words) absorbs `w[0..15]`; w is used as the schedule. */
+/**
+ * One SHA-256 compression: `state` (8 words) absorbs the block `w[0..15]`, result in `out`. The
+ * message schedule is computed in place in w's 16 words (a ring), so `w` is destroyed.
+ */
 function compress(state: Int32Array, w: Int32Array, out: Int32Array): void {
-  for (let i = 16; i < 64; i++) {
-    const a = w[i - 15]!;
-    const b = w[i - 2]!;
-    const s0 = ((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3);
-    const s1 = ((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^ (b >>> 10);
-    w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
-  }
   let a = state[0]!;
   let b = state[1]!;
   let c = state[2]!;
@@ -38,9 +34,19 @@ function compress(state: Int32Array, w: Int32Array, out: Int32Array): void {
   let g = state[6]!;
   let h = state[7]!;
   for (let i = 0; i < 64; i++) {
+    let wi: number;
+    if (i < 16) wi = w[i]!;
+    else {
+      const x = w[(i - 15) & 15]!;
+      const y = w[(i - 2) & 15]!;
+      const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+      const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+      wi = (w[i & 15]! + s0 + w[(i - 7) & 15]! + s1) | 0;
+      w[i & 15] = wi;
+    }
     const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
     const ch = (e & f) ^ (~e & g);
-    const t1 = (h + S1 + ch + K[i]! + w[i]!) | 0;
+    const t1 = (h + S1 + ch + K[i]! + wi) | 0;
     const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
     const maj = (a & b) ^ (a & c) ^ (b & c);
     const t2 = (S0 + maj) | 0;
@@ -68,13 +74,17 @@ const FAST_LIMIT = 55;
 
 /**
  * HMAC-SHA-256 under one key, returning the first 64 bits of the MAC (what udc stores as a
- * pseudonym). Not thread-safe (it reuses buffers), which JavaScript makes moot.
+ * pseudonym). Not thread-safe (it reuses buffers): each worker thread has its own.
  */
 export class KeyedHash {
+  /** The first 32 bits of the last MAC computed by `bytes` or `words` (signed). */
+  hi = 0;
+  /** The next 32 bits of the last MAC computed by `bytes` or `words` (signed; `>>> 0` for unsigned). */
+  lo = 0;
   private readonly key: Buffer;
   private readonly inner = new Int32Array(8);
   private readonly outer = new Int32Array(8);
-  private readonly w = new Int32Array(64);
+  private readonly w = new Int32Array(16);
   private readonly mid = new Int32Array(8);
   private readonly result = new Int32Array(8);
 
@@ -100,32 +110,56 @@ export class KeyedHash {
     const w = this.w;
     w.fill(0, 0, 16);
     for (let i = 0; i < n; i++) w[i >> 2]! |= message.charCodeAt(i) << (24 - 8 * (i & 3));
-    w[n >> 2]! |= 0x80 << (24 - 8 * (n & 3));
-    w[15] = (64 + n) * 8;
-    return this.finish();
+    this.finish(n);
+    return this.bigint();
+  }
+
+  /**
+   * HMAC of the bytes `data[start..end)` (at most 55 of them), into `hi` and `lo`: no string, no
+   * BigInt, for the millions of BSNs an import hashes.
+   */
+  bytes(data: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    if (n > FAST_LIMIT || n < 0) throw new Error(`KeyedHash.bytes takes 0 to ${FAST_LIMIT} bytes`);
+    const w = this.w;
+    w.fill(0, 0, 16);
+    for (let i = 0; i < n; i++) w[i >> 2]! |= data[start + i]! << (24 - 8 * (i & 3));
+    this.finish(n);
+  }
+
+  /** HMAC of the 8 big-endian bytes of the 64-bit value (hi, lo), into `hi` and `lo`. */
+  words(hi: number, lo: number): void {
+    const w = this.w;
+    w.fill(0, 0, 16);
+    w[0] = hi | 0;
+    w[1] = lo | 0;
+    this.finish(8);
   }
 
   /** The first 64 bits of HMAC-SHA-256(key, the 8 big-endian bytes of `value`). */
   int64(value: bigint): bigint {
-    const w = this.w;
-    w.fill(0, 0, 16);
     const unsigned = BigInt.asUintN(64, value);
-    w[0] = Number(unsigned >> 32n) | 0;
-    w[1] = Number(unsigned & 0xffffffffn) | 0;
-    w[2] = 0x80000000 | 0;
-    w[15] = (64 + 8) * 8;
-    return this.finish();
+    this.words(Number(unsigned >> 32n) | 0, Number(unsigned & 0xffffffffn) | 0);
+    return this.bigint();
   }
 
-  private finish(): bigint {
-    compress(this.inner, this.w, this.mid);
+  /** Pads the n-byte message in w[0..15] and runs the inner and outer hash. */
+  private finish(n: number): void {
     const w = this.w;
+    w[n >> 2]! |= 0x80 << (24 - 8 * (n & 3));
+    w[15] = (64 + n) * 8;
+    compress(this.inner, w, this.mid);
     for (let i = 0; i < 8; i++) w[i] = this.mid[i]!;
     w[8] = 0x80000000 | 0;
     w.fill(0, 9, 15);
     w[15] = (64 + 32) * 8;
     compress(this.outer, w, this.result);
-    return (BigInt(this.result[0]!) << 32n) | BigInt(this.result[1]! >>> 0);
+    this.hi = this.result[0]!;
+    this.lo = this.result[1]!;
+  }
+
+  private bigint(): bigint {
+    return (BigInt(this.hi) << 32n) | BigInt(this.lo >>> 0);
   }
 
   private slow(message: Buffer): bigint {
@@ -152,8 +186,13 @@ export function selfTest(): void {
   const hash = new KeyedHash(key);
   for (let n = 0; n <= FAST_LIMIT + 3; n++) {
     const message = Buffer.from(randomBytes(n).map((b) => 32 + (b % 95))).toString('latin1');
-    if (hash.text(message) !== referenceHash(key, Buffer.from(message, 'latin1')))
-      throw new Error(`HMAC self-test failed for a message of ${n} bytes`);
+    const expected = referenceHash(key, Buffer.from(message, 'latin1'));
+    if (hash.text(message) !== expected) throw new Error(`HMAC self-test failed for a message of ${n} bytes`);
+    if (n <= FAST_LIMIT) {
+      hash.bytes(Buffer.from(message, 'latin1'), 0, n);
+      if (hash.hi !== Number(expected >> 32n) || hash.lo !== Number(BigInt.asIntN(32, expected)))
+        throw new Error(`HMAC self-test failed for ${n} bytes given as bytes`);
+    }
   }
   const value = randomBytes(8).readBigInt64BE(0);
   const bytes = Buffer.alloc(8);

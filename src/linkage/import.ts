@@ -1,19 +1,19 @@
 // `udc linkage import`: a microdata file enters a project's zone pseudonymised. Read and hashed
 // in JavaScript (the BSN never reaches the engine), loaded by the engine from the pseudonymised
-// copy, proved unique per person where it must be, and stored in one transaction: a rejected
-// file changes nothing but the audit log, which records the refusal.
+// copy (part files in a private directory next to the database, deleted afterwards), proved
+// unique per person where it must be, and stored in one transaction: a rejected file changes
+// nothing but the audit log, which records the refusal.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Store } from '../store/index.js';
 import { appendAudit } from './audit.js';
 import type { ImportConfig } from './config.js';
 import { LinkageError } from './errors.js';
-import { Pseudonymiser } from './keys.js';
 import { authorize, datasetTable, NAME, projectKeys } from './projects.js';
-import { pseudonymiseFile, type OutputColumn } from './pseudonymise.js';
+import { pseudonymiseFile, type OutputColumn, type PseudonymisedFile } from './pseudonymise.js';
 
 export interface ImportRequest {
   project: string;
@@ -25,6 +25,8 @@ export interface ImportRequest {
   replace?: boolean;
   today?: string;
   onProgress?: (done: number, total: number) => void;
+  /** Worker threads for pseudonymising (default: one per core for large files; 0: none). */
+  threads?: number;
 }
 
 export interface ImportSummary {
@@ -88,37 +90,36 @@ export async function importMicrodata(store: Store, request: ImportRequest): Pro
     );
 
   const keys = await projectKeys(store, project, request.actor, `import ${request.dataset}`);
-  const pseudonymiser = new Pseudonymiser(keys, project.keyGeneration);
   const size = (await stat(request.file)).size;
-  const copy = join(workDirectory(store), `.udc-linkage-${randomBytes(8).toString('hex')}.csv`);
+  const copy = join(workDirectory(store), `.udc-linkage-${randomBytes(8).toString('hex')}`);
   try {
-    const read = await pseudonymiseFile(request.file, copy, request.config, pseudonymiser, (bytes) =>
-      request.onProgress?.(bytes, size),
+    await mkdir(copy, { mode: 0o700 });
+    const read = await pseudonymiseFile(
+      request.file,
+      copy,
+      request.config,
+      { keys, generation: project.keyGeneration },
+      { onProgress: (bytes) => request.onProgress?.(bytes, size), threads: request.threads },
     ).catch(refuse);
     const unique = read.hasBsn ? (request.config.unique ?? true) : false;
     const table = datasetTable(project.id, request.dataset);
-    const types = [
-      `'line': 'BIGINT'`,
-      ...(read.hasBsn ? [`'pseudonym': 'BIGINT'`] : []),
-      ...read.columns.map((c) => `'${c.name}': '${c.type}'`),
+    const copyRead = readCopy(read);
+    // The pseudonym travels as two 32-bit halves (cheap to write without BigInt); here it becomes
+    // the signed 64-bit value: hi * 2^32 + lo, never out of range.
+    const keep = [
+      ...(read.hasBsn ? [`${PSEUDONYM} AS pseudonym`] : []),
+      ...read.columns.map((c) => `"${c.name}"`),
     ].join(', ');
-    const keep = [...(read.hasBsn ? ['pseudonym'] : []), ...read.columns.map((c) => c.name)]
-      .map((c) => `"${c}"`)
-      .join(', ');
     const kind = read.hasBsn ? 'pseudonymised' : 'unkeyed';
     await store
       .transaction(async (tx) => {
         await tx.run(`DROP TABLE IF EXISTS ${table}`);
-        await tx.run(
-          `CREATE TABLE ${table} AS SELECT ${keep} FROM read_csv($1, header = true, delim = ',', quote = '"',
-             escape = '"', auto_detect = false, columns = {${types}})`,
-          [copy],
-        );
+        await tx.run(`CREATE TABLE ${table} AS SELECT ${keep} FROM ${copyRead}`, read.parts);
         if (unique) {
           const dup = await tx.one<{ n: number }>(
             `SELECT count(*) - count(DISTINCT pseudonym) AS n FROM ${table}`,
           );
-          if ((dup?.n ?? 0) > 0) throw await duplicates(tx, copy, source, dup!.n, types);
+          if ((dup?.n ?? 0) > 0) throw await duplicates(tx, read, source, dup!.n);
         }
         await tx.run('DELETE FROM linkage_dataset WHERE project = $1 AND name = $2', [
           project.id,
@@ -162,24 +163,36 @@ export async function importMicrodata(store: Store, request: ImportRequest): Pro
       seconds: (performance.now() - started) / 1000,
     };
   } finally {
-    await rm(copy, { force: true });
+    await rm(copy, { recursive: true, force: true });
   }
+}
+
+const PSEUDONYM = `(p_hi::BIGINT * 4294967296 + p_lo)`;
+
+/** The table function reading the copy's parts ($1 ... $n), typed, nothing guessed. */
+function readCopy(read: PseudonymisedFile): string {
+  const types = [
+    `'line': 'BIGINT'`,
+    ...(read.hasBsn ? [`'p_hi': 'INTEGER'`, `'p_lo': 'BIGINT'`] : []),
+    ...read.columns.map((c) => `'${c.name}': '${c.type}'`),
+  ].join(', ');
+  // The delimiter is one of , ; tab | (checked where it was chosen), so it is safe as a literal.
+  const files = read.parts.map((_, i) => `$${i + 1}`).join(', ');
+  return `read_csv([${files}], header = false, delim = '${read.delimiter}', quote = '"', escape = '"',
+            auto_detect = false, columns = {${types}})`;
 }
 
 /** Names the lines that hold the same person (the BSN stays masked: lines are enough to find them). */
 async function duplicates(
   tx: Store,
-  copy: string,
+  read: PseudonymisedFile,
   source: string,
   count: number,
-  types: string,
 ): Promise<LinkageError> {
   const rows = await tx.all<{ lines: string }>(
-    `SELECT string_agg(line::VARCHAR, ', ' ORDER BY line) AS lines
-       FROM read_csv($1, header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
-                     columns = {${types}})
-      GROUP BY pseudonym HAVING count(*) > 1 ORDER BY min(line) LIMIT 10`,
-    [copy],
+    `SELECT string_agg(line::VARCHAR, ', ' ORDER BY line) AS lines FROM ${readCopy(read)}
+      GROUP BY ${PSEUDONYM} HAVING count(*) > 1 ORDER BY min(line) LIMIT 10`,
+    read.parts,
   );
   const problems = rows.map(
     (r) => `${source}, lines ${r.lines}: the same person (same BSN) appears more than once`,

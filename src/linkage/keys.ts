@@ -122,6 +122,30 @@ export class Pseudonymiser {
     return p;
   }
 
+  /** High 32 bits (signed) of the pseudonym last computed by `bytes`. */
+  hi = 0;
+  /** Low 32 bits (signed; `>>> 0` for unsigned) of the pseudonym last computed by `bytes`. */
+  lo = 0;
+
+  /**
+   * The pseudonym of the ASCII bytes `data[start..end)` (a BSN as read from a file), into `hi`
+   * and `lo`: the same value as `text` gives for the same characters, without strings or BigInt.
+   */
+  bytes(data: Uint8Array, start: number, end: number): void {
+    const first = this.hashes[0]!;
+    first.bytes(data, start, end);
+    let hi = first.hi;
+    let lo = first.lo;
+    for (let g = 1; g < this.hashes.length; g++) {
+      const h = this.hashes[g]!;
+      h.words(hi, lo);
+      hi = h.hi;
+      lo = h.lo;
+    }
+    this.hi = hi;
+    this.lo = lo;
+  }
+
   /** A pseudonym of the previous generation moved to this one. */
   step(previous: bigint): bigint {
     return this.hashes[this.hashes.length - 1]!.int64(previous);

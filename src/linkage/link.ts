@@ -173,20 +173,18 @@ export async function linkDeterministic(
     await tx.run(
       `CREATE TABLE ${output} AS SELECT ${select.join(', ')} FROM ${baseTable} b ${joins.join(' ')}`,
     );
+    // The base holds one row per person, so the rows of a file that found a person are the sum of
+    // its n_<file> column: one scan of the result instead of a semi-join per file.
+    const sums = await tx.one<Record<string, number | bigint | null>>(
+      `SELECT count(*) AS rows${others.map((d, i) => `, sum(${ident(`n_${d.name}`)}) AS linked${i}`).join('')} FROM ${output}`,
+    );
     const rates: LinkRate[] = [];
-    for (const d of others) {
-      const r = await tx.one<{ rows: number; linked: number }>(
-        `SELECT count(*) AS rows, count(*) FILTER (WHERE pseudonym IN (SELECT pseudonym FROM ${baseTable})) AS linked
-           FROM ${datasetTable(project.id, d.name)}`,
-      );
-      rates.push({
-        dataset: d.name,
-        rows: r!.rows,
-        linked: r!.linked,
-        rate: r!.rows ? r!.linked / r!.rows : 0,
-      });
+    for (const [i, d] of others.entries()) {
+      const count = Number(d.rows);
+      const linked = Number(sums![`linked${i}`] ?? 0);
+      rates.push({ dataset: d.name, rows: count, linked, rate: count ? linked / count : 0 });
     }
-    const rows = (await tx.one<{ n: number }>(`SELECT count(*) AS n FROM ${output}`))!.n;
+    const rows = Number(sums!['rows']);
     await register(
       tx,
       project,

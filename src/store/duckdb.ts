@@ -35,6 +35,8 @@ class DuckDBStore implements Store {
   // concurrent readers (the HTTP server) do not queue behind each other.
   private readonly idle: DuckDBConnection[] = [];
   private readonly open = new Set<DuckDBConnection>();
+  private readonly busy = new Set<DuckDBConnection>();
+  private released: (() => void) | undefined;
   private closed = false;
 
   constructor(
@@ -72,6 +74,13 @@ class DuckDBStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Closing a connection under a running statement can hang the engine: statements still
+    // running are interrupted, and the store waits until each has let go of its connection.
+    if (this.busy.size > 0) {
+      const drained = new Promise<void>((resolve) => (this.released = resolve));
+      for (const c of this.busy) c.interrupt();
+      await drained;
+    }
     for (const c of this.open) c.closeSync();
     this.open.clear();
     this.idle.length = 0;
@@ -89,20 +98,27 @@ class DuckDBStore implements Store {
       connection.interrupt();
     };
     deadline?.addEventListener('abort', interrupt, { once: true });
+    this.busy.add(connection);
     try {
       return await use(connection);
     } finally {
       deadline?.removeEventListener('abort', interrupt);
+      this.busy.delete(connection);
       // An interrupted connection is not trusted again: the next caller gets a fresh one.
       if (this.closed || interrupted) {
         this.open.delete(connection);
         connection.closeSync();
       } else this.idle.push(connection);
+      if (this.closed && this.busy.size === 0) this.released?.();
     }
   }
 
   private async connect(): Promise<DuckDBConnection> {
     const connection = await this.instance.connect();
+    if (this.closed) {
+      connection.closeSync();
+      throw new Error('the store is closed');
+    }
     this.open.add(connection);
     return connection;
   }

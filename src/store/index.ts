@@ -5,4 +5,4 @@ export { duckdbDialect, type Dialect } from './dialect.js';
 export { openDuckDBStore, type OpenOptions } from './duckdb.js';
 export { migrate, latestVersion, MIGRATIONS, type Migration } from './migrate.js';
 export { openStore, defaultDatabasePath, type StoreConfig } from './open.js';
-export { withQueryDeadline } from './deadline.js';
+export { currentDeadline, withQueryDeadline } from './deadline.js';

@@ -304,4 +304,55 @@ describe('definition errors', () => {
     const [verschil] = await values('verschil', "region = 'GM0014' AND year = 2020");
     expect(verschil!.value).toBeCloseTo(100 - 2 * basis!.value!, 10);
   });
+
+  it('changes nothing when protecting the new values fails, and leaves no work table behind', async () => {
+    const basis = indicator(
+      'basis',
+      '    numerator: kwb.Vrouwen\n    denominator: kwb.AantalInwoners\n    scale: 100\n',
+    );
+    await buildIndicators(store, await library(basis));
+    const state = () =>
+      store.all(
+        `SELECT i.id, CAST(i.built AS VARCHAR) AS built, count(v.indicator)::INTEGER AS n FROM indicator i
+         LEFT JOIN published_indicator_value v ON v.indicator = i.id GROUP BY ALL ORDER BY i.id`,
+      );
+    const before = await state();
+    // Suppression needs numerator and denominator; a formula indicator has none: protection fails.
+    const broken = await library(
+      basis + indicator('verdubbeld', '    formula: kwb.Vrouwen * 2\n    disclosure: frequency-10\n'),
+    );
+    const error = await buildIndicators(store, broken, { force: true }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/numerator and denominator/);
+    expect(await state()).toEqual(before);
+    const report = await buildIndicators(store, await library(basis), { force: true });
+    expect(report.built.map((b) => b.id)).toEqual(['basis']);
+  });
+
+  it('reads the stored values of a referenced indicator that is not rebuilt', async () => {
+    const basis = indicator(
+      'basis',
+      '    numerator: kwb.Vrouwen\n    denominator: kwb.AantalInwoners\n    scale: 100\n',
+    );
+    await buildIndicators(
+      store,
+      await library(basis + indicator('verschil', '    formula: "100 - 2 * @basis"\n')),
+    );
+    const report = await buildIndicators(
+      store,
+      await library(basis + indicator('verschil', '    formula: "100 - 3 * @basis"\n')),
+    );
+    expect(report.built.map((b) => b.id)).toEqual(['verschil']);
+    expect(report.unchanged).toContain('basis');
+    const [stored] = await values('basis', "region = 'GM0014' AND year = 2020");
+    const [verschil] = await values('verschil', "region = 'GM0014' AND year = 2020");
+    expect(verschil!.value).toBeCloseTo(100 - 3 * stored!.value!, 10);
+    const count = async (indicator: string) =>
+      (await store.one<{ n: number }>(
+        'SELECT count(*)::INTEGER AS n FROM indicator_value WHERE indicator = $1',
+        [indicator],
+      ))!.n;
+    expect(report.built[0]!.values).toBe(await count('verschil'));
+    expect(await count('verschil')).toBe(await count('basis'));
+  });
 });

@@ -122,4 +122,17 @@ describe('query deadlines', () => {
       await dispose();
     }
   });
+
+  it('closes while a statement is running: the statement is interrupted, close returns', async () => {
+    const { store, dispose } = await temporaryStore();
+    const running = store
+      .all('SELECT count(*) AS n FROM range(100000) a, range(100000) b WHERE a.range * b.range % 7 = 3')
+      .catch((e: Error) => e);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = performance.now();
+    await dispose();
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(String(await running)).toMatch(/interrupt/i);
+    await expect(store.all('SELECT 1')).rejects.toThrow(/closed/);
+  });
 });

@@ -8,6 +8,7 @@
 import { Hono, type Context } from 'hono';
 import type { Store } from '../../store/index.js';
 import { accessOf } from '../auth/context.js';
+import { requestTimeLimit, stoppedRequest } from '../deadline.js';
 import { ENTITY_SETS, type EntitySet } from './entities.js';
 import { QueryOptionError } from './filter.js';
 import { metadataJson, metadataXml } from './metadata.js';
@@ -20,6 +21,8 @@ export { compileFilter, type FilterProperty, type EdmType } from './sql.js';
 export interface ODataOptions {
   /** Most rows in one answer; default 10,000. */
   maxPageSize?: number;
+  /** Longest a request may take before it is answered 503; default 10 s. */
+  queryTimeoutMs?: number;
 }
 
 const JSON_TYPE =
@@ -43,7 +46,9 @@ function odataJson(body: unknown, headers: Record<string, string> = {}): Respons
 /** The OData v4 service as a Hono app, to be mounted (e.g. at /odata/v4). */
 export function odataRoutes(store: Store, options: ODataOptions = {}): Hono {
   const maxPageSize = options.maxPageSize ?? 10_000;
+  const queryTimeoutMs = options.queryTimeoutMs ?? 10_000;
   const app = new Hono();
+  app.use('*', requestTimeLimit(queryTimeoutMs));
 
   // One handler reads the path below the mount point itself, so the service works wherever it
   // is mounted, with or without a trailing slash.
@@ -76,6 +81,13 @@ export function odataRoutes(store: Store, options: ODataOptions = {}): Hono {
 
   app.onError((error) => {
     if (error instanceof QueryOptionError) return odataError(400, 'BadRequest', error.message, error.option);
+    const stopped = stoppedRequest(error, queryTimeoutMs);
+    if (stopped)
+      return odataError(
+        stopped.status,
+        stopped.reason === 'timeout' ? 'Timeout' : 'ClientClosed',
+        stopped.message,
+      );
     // A defect must not take the server down or leak internals; the message stays in the log.
     console.error(error);
     return odataError(500, 'InternalError', 'The request could not be answered.');

@@ -1,3 +1,4 @@
+import { RequestStopped } from '../deadline.js';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type { Store } from '../../store/index.js';
@@ -118,6 +119,11 @@ export function restApi(
 /** A thrown ProblemError as its problem document; anything else as a 500 that leaks nothing. */
 export function errorResponse(error: unknown, path: string): Response {
   if (error instanceof ProblemError) return problemOf(path, error);
+  if (error instanceof RequestStopped) {
+    return error.reason === 'timeout'
+      ? problem(path, 503, 'Query took too long', error.message, [], { 'retry-after': '5' })
+      : problem(path, 499, 'Client closed request', error.message);
+  }
   // A defect must not take the server down or leak internals; the message stays in the log.
   console.error(error);
   return problem(path, 500, 'Internal error', 'The request could not be answered.');

@@ -1,4 +1,4 @@
-import { withQueryDeadline } from '../../store/index.js';
+import { withDeadline } from '../deadline.js';
 import { createHash } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
@@ -152,6 +152,7 @@ export function mountRoutes(app: Hono, routes: readonly AnyRoute[], options: Mou
         (await withDeadline(
           () => Promise.resolve(spec.handle({ c, params, query, body })),
           options.queryTimeoutMs,
+          c.req.raw.signal,
         ));
       if (response.status === 200 && etag && cache && !kept) response = await cache.keep(etag, response);
       if (response.status === 200) {
@@ -323,34 +324,6 @@ function invalid(where: 'path' | 'query', reasons: InvalidParam[]): ProblemError
     reasons.map((r) => `${r.name}: ${r.reason}`).join('; '),
     reasons,
   );
-}
-
-/** Rejects with a 503 problem when `work` takes longer than `ms`. */
-export async function withDeadline<T>(work: () => Promise<T>, ms: number): Promise<T> {
-  // At the deadline the engine's statements for this request are interrupted, not left running.
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(
-        new ProblemError(
-          503,
-          'Query took too long',
-          `The answer took longer than ${ms} ms and was abandoned; narrow the selection (indicator, level, parent, period) and try again.`,
-          [],
-          { 'retry-after': '5' },
-        ),
-      );
-    }, ms);
-  });
-  const answer = withQueryDeadline(controller.signal, work);
-  answer.catch(() => undefined);
-  try {
-    return await Promise.race([answer, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** JSON with sorted keys, so the same query in another parameter order has the same ETag. */

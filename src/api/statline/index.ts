@@ -11,6 +11,7 @@ import { Hono, type Context } from 'hono';
 import { visibleCondition, type AccessContext } from '../../access/roles.js';
 import type { Store } from '../../store/index.js';
 import { accessOf } from '../auth/context.js';
+import { requestTimeLimit, stoppedRequest } from '../deadline.js';
 import { QueryOptionError } from '../odata/filter.js';
 import { readDataSet, type DataSetQuery } from './dataset.js';
 import {
@@ -29,6 +30,8 @@ export { regionWidth } from './model.js';
 export interface StatlineOptions {
   /** Rows per ODataFeed page and most rows ODataApi answers; default 10,000. */
   pageSize?: number;
+  /** Longest a request may take before it is answered 503; default 10 s. */
+  queryTimeoutMs?: number;
 }
 
 const JSON_TYPE = 'application/json;odata=minimalmetadata;streaming=true;charset=utf-8';
@@ -54,7 +57,9 @@ function v3Json(body: unknown): Response {
 /** The StatLine v3 routes as a Hono app, to be mounted at the server root. */
 export function statlineRoutes(store: Store, options: StatlineOptions = {}): Hono {
   const pageSize = options.pageSize ?? 10_000;
+  const queryTimeoutMs = options.queryTimeoutMs ?? 10_000;
   const app = new Hono();
+  app.use('*', requestTimeLimit(queryTimeoutMs));
   const tables = new TableCache(store);
 
   app.get('/ODataCatalog', (c) => catalogRoot(c));
@@ -132,6 +137,8 @@ export function statlineRoutes(store: Store, options: StatlineOptions = {}): Hon
 
   app.onError((error) => {
     if (error instanceof QueryOptionError) return statlineError(400, error.message);
+    const stopped = stoppedRequest(error, queryTimeoutMs);
+    if (stopped) return statlineError(stopped.status, stopped.message);
     // A defect must not take the server down or leak internals; the message stays in the log.
     console.error(error);
     return statlineError(500, 'The request could not be answered.');

@@ -38,33 +38,115 @@ export function canStageInBulk(table: TableMetadata, layout: StageLayout, query:
 }
 
 /**
- * Creates and fills staging table `staging` from the downloaded pages. Throws StatlineFormatError
- * when a page does not have the shape the metadata promised (the store is not touched yet).
+ * Creates and fills staging table `staging` from a finished download; returns how many rows the
+ * pages hold. See PageStager for the errors.
  */
 export async function stagePages(
   tx: Store,
   staging: string,
   table: TableMetadata,
   layout: StageLayout,
-  download: Pick<DownloadedObservations, 'files' | 'rowsPerPage' | 'url'>,
+  download: Pick<DownloadedObservations, 'files' | 'url' | 'check'>,
   query: ObservationQuery,
-): Promise<void> {
-  await tx.run(createStagingSql(staging));
-  if (download.files.length === 0) return;
-  const statuses = `${staging}_pstatus`;
-  await tx.run(`CREATE TEMP TABLE ${statuses} (code VARCHAR, status VARCHAR)`);
-  try {
-    await tx.append(statuses, layout.periodStatus);
+): Promise<number> {
+  const stager = new PageStager(tx, staging, table, layout, query);
+  await stager.start();
+  for (const file of download.files) stager.add(file);
+  return stager.finish(download);
+}
+
+/**
+ * Fills staging table `staging` with pages: each page handed to `add` is read by the engine, in
+ * batches of whatever has arrived, so pages can be staged while later ones download. (The import
+ * stages after the download: with two shared cores, staging during it measured no faster.)
+ * `finish` stages the rest and returns how many rows the pages hold. It throws StatlineHttpError
+ * naming the page when one is not valid JSON (the page is removed from the cache) and
+ * StatlineFormatError when a page does not have the shape the metadata promised; the store is
+ * not touched yet either way.
+ */
+export class PageStager {
+  private readonly statuses: string;
+  private readonly queue: string[] = [];
+  private readonly files: string[] = [];
+  private rows = 0;
+  private running: Promise<void> = Promise.resolve();
+  private busy = false;
+  private failure: unknown;
+
+  constructor(
+    private readonly tx: Store,
+    private readonly staging: string,
+    private readonly table: TableMetadata,
+    private readonly layout: StageLayout,
+    private readonly query: ObservationQuery,
+  ) {
+    this.statuses = `${staging}_pstatus`;
+  }
+
+  /** Creates the staging table (and the period statuses it joins). */
+  async start(): Promise<void> {
+    await this.tx.run(createStagingSql(this.staging));
+    await this.tx.run(`CREATE TEMP TABLE ${this.statuses} (code VARCHAR, status VARCHAR)`);
+    await this.tx.append(this.statuses, this.layout.periodStatus);
+  }
+
+  /** A page is complete on disk: stage it with the next batch. */
+  add(file: string): void {
+    this.queue.push(file);
+    if (!this.busy) this.running = this.drain();
+  }
+
+  /** Waits for the batch in progress (after a failed download, before the staging is dropped). */
+  async settle(): Promise<void> {
+    await this.running;
+    await this.tx.run(`DROP TABLE IF EXISTS ${this.statuses}`);
+  }
+
+  /** Stages what is left, checks the category keys and returns the rows of all pages. */
+  async finish(download: Pick<DownloadedObservations, 'url' | 'check'>): Promise<number> {
+    await this.settle();
+    if (this.failure !== undefined) {
+      if (this.failure instanceof StatlineFormatError) throw this.failure;
+      // A page that is not JSON is named (and dropped from the cache) rather than the whole download.
+      await download.check();
+      throw new StatlineFormatError(
+        `${download.url}: the downloaded pages (${this.files[0]} ...) could not be read as ${this.table.api} observations of table ${this.table.id}: ${(this.failure as Error).message}; expected the columns its metadata lists`,
+      );
+    }
+    // v4 rows of text measures came in under a negative number only to be counted.
+    if (this.table.api === 'v4' && this.layout.measures.some((m) => m.key === undefined))
+      await this.tx.run(`DELETE FROM ${this.staging} WHERE _row < 0`);
+    await checkCategories(this.tx, this.staging, this.table, this.layout);
+    return this.rows;
+  }
+
+  private async drain(): Promise<void> {
+    this.busy = true;
+    try {
+      while (this.queue.length > 0 && this.failure === undefined) {
+        const batch = this.queue.splice(0);
+        this.files.push(...batch);
+        try {
+          this.rows += await this.stage(batch, this.rows);
+        } catch (error) {
+          this.failure = error;
+        }
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Stages `files`, whose first row follows `before` rows; returns the rows they hold. */
+  private async stage(batch: string[], before: number): Promise<number> {
+    const { table, layout, query } = this;
     const params: SqlValue[] = [];
     const param = (value: SqlValue) => {
       params.push(value);
       return `$${params.length}`;
     };
-    const files = `[${download.files.map(param).join(', ')}]`;
-    // Rows before each page, so a row's number is its place in the whole download.
-    const before: number[] = [];
-    download.rowsPerPage.reduce((sum, n) => (before.push(sum), sum + n), 0);
-    const rows =
+    const files = `[${batch.map(param).join(', ')}]`;
+    const read =
       table.api === 'v4'
         ? v4Rows(table, layout, param, files, before)
         : v3Rows(table, layout, query, param, files, before);
@@ -79,39 +161,47 @@ export async function stagePages(
         : layout.categories
             .map((d, i) => `${param(`${i > 0 ? ';' : ''}${d}=`)} || coalesce(trim(${o(d)}), '')`)
             .join(' || ');
-    await tx.run(
-      `INSERT INTO ${staging}
+    const staged = await this.tx.run(
+      `INSERT INTO ${this.staging}
        SELECT s._row, s.region, s.period, s.variable, s.categories, s.value_text, s.value_number, p.status
        FROM (SELECT r._row, ${region} AS region, ${period} AS period, r.variable, ${categories} AS categories,
                     r.value_text, r.value_number
-             FROM (${rows}) r) s
-       LEFT JOIN ${statuses} p ON p.code = s.period`,
+             FROM (${read.sql}) r) s
+       LEFT JOIN ${this.statuses} p ON p.code = s.period`,
       params,
     );
-  } catch (error) {
-    if (error instanceof StatlineFormatError) throw error;
-    throw new StatlineFormatError(
-      `${download.url}: the downloaded pages (${download.files[0]} ...) could not be read as ${table.api} observations of table ${table.id}: ${(error as Error).message}; expected the columns its metadata lists`,
-    );
-  } finally {
-    await tx.run(`DROP TABLE IF EXISTS ${statuses}`);
+    return staged / read.perRow;
   }
-  await checkCategories(tx, staging, table, layout);
 }
 
 type Param = (value: SqlValue) => string;
 
-function readPages(type: string, files: string, before: number[], param: Param): string {
-  const offsets = `[${before.map((n) => String(Math.trunc(n))).join(', ')}]`;
-  // One page is one JSON object: its rows are the list in "value". Other keys (next link) are ignored.
-  return `SELECT ${offsets}[list_position(${files}, filename)] AS before, unnest(value) AS o,
-            generate_subscripts(value, 1) AS i
+function readPages(type: string, files: string, before: number, param: Param): string {
+  // One page is one JSON object: its rows are the list in "value". Other keys (next link) are
+  // ignored. A row's number is its place in the whole download: the rows of the pages before
+  // its own (in download order) plus its place in the page.
+  return `SELECT ${Math.trunc(before)} + coalesce(sum(len(value)) OVER (ORDER BY list_position(${files}, filename)
+                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before,
+            unnest(value) AS o, generate_subscripts(value, 1) AS i
           FROM read_json(${files}, columns = {value: ${param(`${type}[]`)}}, format = 'unstructured',
                          maximum_object_size = 1073741824, filename = true)`;
 }
 
+/** The SQL that reads the pages as staged rows, and how to count the pages' rows from it. */
+interface PageRead {
+  sql: string;
+  /** Staged rows per row of the pages (v3 wide rows give one per numeric topic). */
+  perRow: number;
+}
+
 // v4 Observations are long: one row per measure, the value a number (or null with a reason).
-function v4Rows(table: TableMetadata, layout: StageLayout, param: Param, files: string, before: number[]) {
+function v4Rows(
+  table: TableMetadata,
+  layout: StageLayout,
+  param: Param,
+  files: string,
+  before: number,
+): PageRead {
   const type = struct([
     ['Measure', 'VARCHAR'],
     ['ValueAttribute', 'VARCHAR'],
@@ -122,13 +212,19 @@ function v4Rows(table: TableMetadata, layout: StageLayout, param: Param, files: 
   const symbol = `CASE lower(trim(r.o."ValueAttribute")) ${VALUE_ATTRIBUTES.map(
     (a) => `WHEN ${param(a.toLowerCase())} THEN ${param(symbolOf(a))}`,
   ).join(' ')} ELSE '.' END`;
-  // Unknown measures pass under their own code (ingest names them); text measures are left out.
-  return `SELECT r.o, (r.before + r.i)::BIGINT AS _row, coalesce(m.key, r.o."Measure") AS variable,
+  // Unknown measures pass under their own code (ingest names them); text measures are left out
+  // after counting (negative numbers).
+  const text = layout.measures.some((m) => m.key === undefined);
+  const row = '(r.before + r.i)::BIGINT';
+  return {
+    sql: `SELECT r.o, ${text ? `CASE WHEN m.code IS NOT NULL AND m.key IS NULL THEN -${row} ELSE ${row} END` : row} AS _row,
+            coalesce(m.key, r.o."Measure") AS variable,
             CASE WHEN r.o."Value" IS NULL THEN ${symbol} END AS value_text, r.o."Value" AS value_number
           FROM (${readPages(type, files, before, param)}) r
           LEFT JOIN (${measures.length > 0 ? `VALUES ${measures.join(', ')}` : 'SELECT NULL, NULL'}) m(code, key)
-            ON m.code = r.o."Measure"
-          WHERE m.code IS NULL OR m.key IS NOT NULL`;
+            ON m.code = r.o."Measure"`,
+    perRow: 1,
+  };
 }
 
 // v3 rows are wide: one column per topic, unpivoted here into one row per topic. The typed
@@ -139,8 +235,8 @@ function v3Rows(
   query: ObservationQuery,
   param: Param,
   files: string,
-  before: number[],
-) {
+  before: number,
+): PageRead {
   const selected = query.select?.length ? new Set(query.select) : undefined;
   // The JS path counts every topic of a row, text topics too; numbering follows it.
   const present = layout.measures.filter((m) => !selected || selected.has(m.code));
@@ -156,10 +252,13 @@ function v3Rows(
   const value = query.typed
     ? `CASE WHEN v IS NULL THEN '.' END AS value_text, v AS value_number`
     : `coalesce(trim(v), '.') AS value_text, NULL::DOUBLE AS value_number`;
-  return `SELECT o, ((before + i - 1) * ${present.length} + k + 1)::BIGINT AS _row, variable, ${value}
+  return {
+    sql: `SELECT o, ((before + i - 1) * ${present.length} + k + 1)::BIGINT AS _row, variable, ${value}
           FROM (SELECT r.o, r.before, r.i, unnest([${values}]) AS v, unnest([${keys}]) AS variable,
                        unnest([${index}]) AS k
-                FROM (${readPages(type, files, before, param)}) r)`;
+                FROM (${readPages(type, files, before, param)}) r)`,
+    perRow: numeric.length,
+  };
 }
 
 function struct(fields: [string, string][]): string {

@@ -58,10 +58,20 @@ export class FeedPages {
   }
 
   /** Stores one page's body under its number, atomically. */
-  async writePage(index: number, body: string): Promise<string> {
+  async writePage(index: number, body: string | Uint8Array): Promise<string> {
     const file = this.page(index);
     await writeAtomically(file, body);
     return file;
+  }
+
+  /** Removes page `index` and every page after it, and the finished mark: they are fetched again. */
+  async discardFrom(index: number): Promise<void> {
+    await rm(join(this.dir, COMPLETE), { force: true });
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    for (const name of names) {
+      const page = PAGE.exec(name);
+      if (page && Number(page[1]) >= index) await rm(join(this.dir, name), { force: true });
+    }
   }
 
   /** Marks the download finished: the last page has no next link. */
@@ -99,7 +109,7 @@ function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 120) || '_';
 }
 
-async function writeAtomically(file: string, content: string): Promise<void> {
+async function writeAtomically(file: string, content: string | Uint8Array): Promise<void> {
   await mkdir(join(file, '..'), { recursive: true });
   const temporary = `${file}.${process.pid}.${Math.floor(Math.random() * 1e9)}.part`;
   await writeFile(temporary, content);

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pruneTable, tableCache, type TableCache } from './cache.js';
-import { downloadFeed, pageRows, type FeedDownload, type FeedProgress } from './feed.js';
+import { checkPages, downloadFeed, pageRows, type FeedDownload, type FeedProgress } from './feed.js';
 import { StatlineHttpError, type HttpOptions } from './http.js';
 import { englishTwinId } from './labels.js';
 import { queryKey, type ObservationQuery } from './query.js';
@@ -49,7 +49,13 @@ export function apiFor(baseUrl: string): StatlineApi {
 /** A table's observations on disk, ready to be read back as raw observations. */
 export interface DownloadedObservations extends FeedDownload {
   url: string;
-  rowsOf(): AsyncGenerator<RawObservation>;
+  /** The observations, page by page; `counted.rows` follows the rows of the pages read. */
+  rowsOf(counted?: { rows: number }): AsyncGenerator<RawObservation>;
+  /**
+   * Parses every page; the first that is not valid JSON is removed from the cache and thrown as
+   * a StatlineHttpError naming its URL and file. For when the engine could not read the pages.
+   */
+  check(): Promise<void>;
   /** Removes a temporary download (a cached one stays). */
   release(): Promise<void>;
 }
@@ -161,9 +167,10 @@ export class StatlineClient {
     const temporary = this.cacheDir ? undefined : await mkdtemp(join(tmpdir(), 'udc-statline-'));
     const cache: TableCache = tableCache(temporary ?? this.cacheDir!, this.baseUrl, table.id, table.modified);
     const unfiltered = !query.filter && !query.select?.length;
+    const pages = cache.feed(`${this.api} ${queryKey(query)}`);
     const done = await downloadFeed(
       url,
-      cache.feed(`${this.api} ${queryKey(query)}`),
+      pages,
       this.http,
       onProgress,
       unfiltered ? table.observationCount : undefined,
@@ -179,9 +186,13 @@ export class StatlineClient {
     return {
       ...done,
       url,
-      async *rowsOf() {
-        for await (const row of pageRows(done.files)) yield* toRaw(table, row);
+      async *rowsOf(counted = { rows: 0 }) {
+        for await (const row of pageRows(done.files)) {
+          counted.rows++;
+          yield* toRaw(table, row);
+        }
       },
+      check: () => checkPages(url, pages, done.files),
       release: async () => {
         if (temporary) await rm(temporary, { recursive: true, force: true });
       },

@@ -47,7 +47,7 @@ export interface RetryNotice {
 
 interface Attempt {
   ok: true;
-  body: string;
+  body: Buffer;
 }
 interface Failed {
   ok: false;
@@ -80,6 +80,14 @@ export function parseJsonBody<T = unknown>(url: string, text: string): T {
 
 /** Fetches `url` as text with the timeout and retry rules of getJson. */
 export async function getText(url: string, options: HttpOptions = {}): Promise<string> {
+  return (await getBytes(url, options)).toString('utf8');
+}
+
+/**
+ * Fetches `url` as bytes with the timeout and retry rules of getJson. A download of pages that
+ * go to disk as they are never needs them as a JS string (decoding 150 MB costs real time).
+ */
+export async function getBytes(url: string, options: HttpOptions = {}): Promise<Buffer> {
   const retries = options.retries ?? 5;
   const backoff = options.backoffMs ?? 500;
   const maxDelay = options.maxDelayMs ?? 60_000;
@@ -112,8 +120,9 @@ async function attemptOnce(url: string, timeoutMs: number): Promise<Attempt | Fa
   try {
     const response = await fetch(url, { signal, headers: { accept: 'application/json' } });
     // The body is read under the same timeout: a server that stalls mid-body is a timeout too.
-    const body = await response.text();
-    if (response.ok) return { ok: true, body };
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (response.ok) return { ok: true, body: bytes };
+    const body = bytes.toString('utf8');
     const status = response.status;
     const retry = status === 429 || status === 408 || (status >= 500 && status !== 501);
     return {

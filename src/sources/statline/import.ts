@@ -1,12 +1,12 @@
 /**
  * Imports a StatLine table: metadata, then every page of observations into the cache (resuming
- * an earlier broken download), then normalisation into ingest, which stores the whole table in one
+ * an earlier broken download) and normalisation into ingest, which stores the whole table in one
  * transaction or nothing. Transfer problems throw before the store is touched.
  */
 import type { Store } from '../../store/index.js';
 import { ingest, ingestStaged, type ImportReport, type IngestRequest } from '../ingest.js';
 import { canStageInBulk, stagePages } from './bulk.js';
-import type { StatlineClient } from './client.js';
+import type { DownloadedObservations, StatlineClient } from './client.js';
 import type { FeedProgress } from './feed.js';
 import { normaliseTable, type NormaliseOptions } from './normalise.js';
 import type { ObservationQuery } from './query.js';
@@ -59,28 +59,33 @@ export async function importTable(
     );
   }
   const normalised = normaliseTable(table, options);
-  const download = await client.download(table, query, options.onProgress);
+  const url = client.observationsUrl(table, query);
+  const request: IngestRequest = {
+    dataset: normalised.dataset,
+    variables: normalised.variables,
+    dimensionCodes: normalised.dimensionCodes,
+    sourceName: url,
+    columns: {
+      region: regionColumn(table),
+      period: periodColumn(table),
+      variable: 'Measure',
+      value: 'Value',
+    },
+    // Untyped v3 values are text with a decimal point ("   135.5"), whatever the language.
+    decimal: '.',
+  };
+  const bulk = options.reader !== 'rows' && canStageInBulk(table, normalised.layout, query);
+  // The download does not parse its pages; whichever reader does counts their rows.
+  const counted = { rows: 0 };
+  let download: DownloadedObservations | undefined;
   try {
-    const request: IngestRequest = {
-      dataset: normalised.dataset,
-      variables: normalised.variables,
-      dimensionCodes: normalised.dimensionCodes,
-      sourceName: download.url,
-      columns: {
-        region: regionColumn(table),
-        period: periodColumn(table),
-        variable: 'Measure',
-        value: 'Value',
-      },
-      // Untyped v3 values are text with a decimal point ("   135.5"), whatever the language.
-      decimal: '.',
-    };
-    const bulk = options.reader !== 'rows' && canStageInBulk(table, normalised.layout, query);
+    download = await client.download(table, query, options.onProgress);
+    const pages = download;
     const report = bulk
-      ? await ingestStaged(store, request, (tx, staging) =>
-          stagePages(tx, staging, table, normalised.layout, download, query),
-        )
-      : await ingest(store, request, staged(download.rowsOf(), normalised.stage));
+      ? await ingestStaged(store, request, async (tx, staging) => {
+          counted.rows = await stagePages(tx, staging, table, normalised.layout, pages, query);
+        })
+      : await ingest(store, request, staged(download.rowsOf(counted), normalised.stage));
     let english: StatlineImportResult['english'];
     if (report.outcome === 'stored') {
       if (options.english !== false) english = await storeEnglish(store, client, table, report.dataset);
@@ -97,14 +102,14 @@ export async function importTable(
     return {
       report,
       table,
-      url: download.url,
-      pages: download.files.length,
-      pagesFromCache: download.pagesFromCache,
-      rowsDownloaded: download.rows,
+      url,
+      pages: download!.files.length,
+      pagesFromCache: download!.pagesFromCache,
+      rowsDownloaded: counted.rows,
       ...(english ? { english } : {}),
     };
   } finally {
-    await download.release();
+    await download?.release();
   }
 }
 
