@@ -22,6 +22,7 @@ import {
   serviceDocument,
   tableInfos,
 } from './documents.js';
+import { catalogMetadataXml, tableMetadataXml } from './csdl.js';
 import { loadTable, publishedIds, type StatlineTable } from './model.js';
 
 export { regionWidth } from './model.js';
@@ -48,6 +49,13 @@ export function statlineError(status: number, message: string): Response {
   );
 }
 
+function v3Xml(body: string): Response {
+  return new Response(body, {
+    status: 200,
+    headers: { 'content-type': 'application/xml;charset=utf-8', DataServiceVersion: '3.0' },
+  });
+}
+
 function v3Json(body: unknown): Response {
   return new Response(JSON.stringify(body), {
     headers: { 'content-type': JSON_TYPE, DataServiceVersion: '3.0' },
@@ -72,6 +80,8 @@ export function statlineRoutes(store: Store, options: StatlineOptions = {}): Hon
     const origin = new URL(c.req.url).origin;
     const base = `${origin}/ODataCatalog`;
     switch (tail[0]!.toLowerCase()) {
+      case '$metadata':
+        return v3Xml(catalogMetadataXml());
       case 'tables': {
         const all: Record<string, unknown>[] = [];
         for (const id of await publishedIds(store, accessOf(c))) {
@@ -111,6 +121,7 @@ export function statlineRoutes(store: Store, options: StatlineOptions = {}): Hon
       const origin = new URL(c.req.url).origin;
       const base = `${origin}/${api}/odata/${encodeURIComponent(table.id)}`;
       if (collection === undefined) return v3Json(serviceDocument(table, base));
+      if (collection === '$metadata') return v3Xml(tableMetadataXml(table));
       const name = collectionNames(table).find((n) => n.toLowerCase() === collection.toLowerCase());
       if (!name) {
         return statlineError(

@@ -3,6 +3,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { statlineRoutes } from '../../../src/api/statline/index.js';
 import { StatlineClient, importTable } from '../../../src/sources/statline/index.js';
@@ -11,6 +12,7 @@ import { DEMO_DATASETS, publishedWorld, type PublishedWorld } from '../../helper
 import { startReplayServer } from '../../helpers/replay-server.js';
 import { fixture, serve80137ned, serve83599NED } from '../../helpers/statline-tables.js';
 import { temporaryStore } from '../../helpers/store.js';
+import { CHROMIUM } from '../../web/dashboard-server.js';
 
 let world: PublishedWorld;
 let small: { url: string; server: ServerType };
@@ -268,5 +270,123 @@ describe('same shapes and field names as CBS', () => {
       expect(r.status, path).toBe(status);
       expect((r.body['odata.error'] as { message: { value: string } }).message.value, path).toMatch(message);
     }
+  });
+});
+
+describe('$metadata (CSDL v3, what Excel and Power BI read first)', () => {
+  // The fields the test reads of an answer (the rest is checked field by field).
+  interface Answer {
+    'odata.metadata': string;
+    value: Record<string, unknown>[];
+  }
+  interface Schema {
+    namespace: string;
+    container: string;
+    sets: Record<string, string>;
+    types: Record<string, { base: string | null; key: string | null; properties: Record<string, string> }>;
+  }
+
+  // An independent XML parser (Chromium's DOMParser) reads the documents, so a malformed
+  // document fails here rather than in a customer's Excel.
+  async function parseCsdl(xml: string): Promise<Schema> {
+    const browser = await chromium.launch({ executablePath: CHROMIUM });
+    try {
+      const page = await browser.newPage();
+      return await page.evaluate((text) => {
+        const doc = new DOMParser().parseFromString(text, 'application/xml');
+        const error = doc.querySelector('parsererror');
+        if (error) throw new Error(`not well-formed: ${error.textContent}`);
+        const schema = doc.getElementsByTagName('Schema')[0]!;
+        const container = schema.getElementsByTagName('EntityContainer')[0]!;
+        const sets: Record<string, string> = {};
+        for (const s of Array.from(container.getElementsByTagName('EntitySet')))
+          sets[s.getAttribute('Name')!] = s.getAttribute('EntityType')!;
+        const types: Schema['types'] = {};
+        for (const t of Array.from(schema.getElementsByTagName('EntityType'))) {
+          const properties: Record<string, string> = {};
+          for (const p of Array.from(t.getElementsByTagName('Property')))
+            properties[p.getAttribute('Name')!] = p.getAttribute('Type')!;
+          types[t.getAttribute('Name')!] = {
+            base: t.getAttribute('BaseType'),
+            key: t.getElementsByTagName('PropertyRef')[0]?.getAttribute('Name') ?? null,
+            properties,
+          };
+        }
+        return {
+          namespace: schema.getAttribute('Namespace')!,
+          container: container.getAttribute('Name')!,
+          sets,
+          types,
+        };
+      }, xml);
+    } finally {
+      await browser.close();
+    }
+  }
+
+  it("describes every collection of a table with the property names and types of the table's answers", async () => {
+    const base = `${small.url}/ODataFeed/odata/80137ned`;
+    const response = await fetch(`${base}/$metadata`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/application\/xml/);
+    const schema = await parseCsdl(await response.text());
+    const json = async (path: string) => (await (await fetch(`${base}/${path}`)).json()) as Answer;
+
+    // Every collection of the service document is an entity set, and the answers' metadata
+    // fragment (#Cbs.OData.WebAPI.<set>) is namespace.container.set of this document.
+    const service = await json('');
+    for (const { name } of service.value as { name: string }[]) expect(schema.sets).toHaveProperty([name]);
+    const typed = await json('TypedDataSet?$top=5');
+    expect(typed['odata.metadata']).toBe(
+      `${base}/$metadata#${schema.namespace}.${schema.container}.TypedDataSet`,
+    );
+    const typeOf = (set: string) => schema.types[schema.sets[set]!.slice(schema.namespace.length + 1)]!;
+    // Each field of each answer is a declared property, numbers as Edm.Double, codes as strings.
+    const typedType = typeOf('TypedDataSet');
+    expect(typedType.key).toBe('ID');
+    for (const row of typed.value as Record<string, unknown>[]) {
+      for (const [field, value] of Object.entries(row)) {
+        const declared = typedType.properties[field];
+        expect(declared, field).toBeDefined();
+        if (typeof value === 'number' && field !== 'ID') expect(declared).toBe('Edm.Double');
+        if (typeof value === 'string') expect(declared).toBe('Edm.String');
+      }
+    }
+    const untyped = await json('UntypedDataSet?$top=5');
+    for (const field of Object.keys(untyped.value[0]!))
+      expect(typeOf('UntypedDataSet').properties).toHaveProperty([field]);
+    const infos = await json('TableInfos');
+    expect(Object.keys(typeOf('TableInfos').properties).sort()).toEqual(Object.keys(infos.value[0]!).sort());
+    for (const dimension of ['Persoonskenmerken', 'Perioden']) {
+      const list = await json(dimension);
+      expect(Object.keys(typeOf(dimension).properties).sort()).toEqual(Object.keys(list.value[0]!).sort());
+    }
+    // DataProperties are of derived types (Cbs.OData.Topic ...): each record's odata.type is a
+    // declared type deriving from the set's type, and has each of the record's fields.
+    const properties = await json('DataProperties');
+    const base_ = schema.sets['DataProperties']!;
+    for (const record of properties.value as Record<string, unknown>[]) {
+      const typeName = String(record['odata.type']);
+      expect(typeName.startsWith(`${schema.namespace}.`)).toBe(true);
+      const type = schema.types[typeName.slice(schema.namespace.length + 1)];
+      expect(type, typeName).toBeDefined();
+      expect(type!.base).toBe(base_);
+      const declared = {
+        ...schema.types[base_.slice(schema.namespace.length + 1)]!.properties,
+        ...type!.properties,
+      };
+      for (const field of Object.keys(record).filter((f) => !f.startsWith('odata.')))
+        expect(declared, `${typeName}.${field}`).toHaveProperty([field]);
+    }
+  });
+
+  it('describes the catalogue with the fields of its Tables records', async () => {
+    const schema = await parseCsdl(await (await fetch(`${small.url}/ODataCatalog/$metadata`)).text());
+    const tables = (await (await fetch(`${small.url}/ODataCatalog/Tables?$top=1`)).json()) as {
+      value: Record<string, unknown>[];
+    };
+    const type = schema.types[schema.sets['Tables']!.slice(schema.namespace.length + 1)]!;
+    expect(Object.keys(type.properties).sort()).toEqual(Object.keys(tables.value[0]!).sort());
+    expect(Object.keys(schema.sets)).toEqual(['Tables', 'Themes', 'Tables_Themes']);
   });
 });
