@@ -1,14 +1,20 @@
 // Correlation of two indicators over the areas of a level, with the ecological-inference caveat.
 import type { Store } from '../store/index.js';
 import { correlationInterval, pearson, spearman } from './stats.js';
-import { AnalysisError, indicatorInfo, levelValues, type IndicatorInfo } from './values.js';
+import {
+  AnalysisError,
+  indicatorInfo,
+  levelValues,
+  type AnalysisScope,
+  type IndicatorInfo,
+} from './values.js';
 
 export const ECOLOGICAL_CAVEAT = {
   nl: 'Dit is een samenhang tussen gebieden, niet tussen personen: dat gebieden met veel van het een ook veel van het ander hebben, zegt niet dat dezelfde mensen beide kenmerken hebben (ecologische fout). Samenhang is geen oorzaak.',
   en: 'This is an association between areas, not between people: that areas with much of one also have much of the other does not mean the same people have both characteristics (ecological fallacy). Association is not causation.',
 };
 
-export interface CorrelationRequest {
+export interface CorrelationRequest extends AnalysisScope {
   x: string;
   y: string;
   level: string;
@@ -52,8 +58,8 @@ async function levelPeriods(store: Store, indicator: string, level: string) {
  * have).
  */
 export async function correlate(store: Store, request: CorrelationRequest): Promise<CorrelationResult> {
-  const x = await indicatorInfo(store, request.x);
-  const y = await indicatorInfo(store, request.y);
+  const x = await indicatorInfo(store, request.x, request.access);
+  const y = await indicatorInfo(store, request.y, request.access);
   const px = await levelPeriods(store, x.id, request.level);
   const py = await levelPeriods(store, y.id, request.level);
   const fits = (p: { period: string; boundaryYear: number }, period: string | undefined) =>
@@ -75,7 +81,12 @@ export async function correlate(store: Store, request: CorrelationRequest): Prom
       'not-found',
     );
   const boundaryYear = choice.a.boundaryYear;
-  const base = { level: request.level, boundaryYear, ...(request.within ? { within: request.within } : {}) };
+  const base = {
+    level: request.level,
+    boundaryYear,
+    access: request.access,
+    ...(request.within ? { within: request.within } : {}),
+  };
   const xs = await levelValues(store, { ...base, indicator: x.id, period: choice.a.period });
   const ys = new Map(
     (await levelValues(store, { ...base, indicator: y.id, period: choice.b.period })).map((v) => [

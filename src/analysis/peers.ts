@@ -9,6 +9,7 @@ import {
   regionInfo,
   regionSeries,
   type IndicatorInfo,
+  type AnalysisScope,
 } from './values.js';
 
 /** A peer variable: an indicator id, or alternatives of which the first with a value for the area is used. */
@@ -22,7 +23,7 @@ export const DEFAULT_PEER_VARIABLES: readonly PeerVariable[] = [
   'aandeel_huishoudens_met_kinderen',
 ];
 
-export interface PeerRequest {
+export interface PeerRequest extends AnalysisScope {
   region: string;
   variables?: readonly PeerVariable[];
   k?: number;
@@ -79,14 +80,14 @@ export async function findPeers(store: Store, request: PeerRequest): Promise<Pee
   const k = request.k ?? 10;
   const ids = [...new Set(specs.flat())];
   const infos = new Map<string, IndicatorInfo>();
-  for (const id of ids) infos.set(id, await indicatorInfo(store, id));
+  for (const id of ids) infos.set(id, await indicatorInfo(store, id, request.access));
   // Which (period, boundary year) the region has values for, per indicator.
   const has = new Map<string, Set<string>>();
   for (const id of ids)
     has.set(
       id,
       new Set(
-        (await regionSeries(store, id, [request.region]))
+        (await regionSeries(store, id, [request.region], request.access))
           .filter((v) => v.value !== null)
           .map((v) => `${v.period}|${v.boundaryYear}`),
       ),
@@ -138,6 +139,7 @@ export async function findPeers(store: Store, request: PeerRequest): Promise<Pee
       level: region.level,
       period,
       boundaryYear,
+      access: request.access,
       ...(request.within ? { within: request.within } : {}),
     });
     const seen = new Set<string>();

@@ -23,6 +23,7 @@ import {
   regionSeries,
   type AreaValue,
   type IndicatorInfo,
+  type AnalysisScope,
 } from './values.js';
 
 export interface Distribution {
@@ -68,7 +69,7 @@ export interface PositionResult {
   notes: string[];
 }
 
-export interface PositionRequest {
+export interface PositionRequest extends AnalysisScope {
   indicator: string;
   region: string;
   period?: string;
@@ -107,7 +108,7 @@ export function distribution(
 
 /** Position of an area's value: z-score, percentile and rank in its level (NL, a region, its peers). */
 export async function position(store: Store, request: PositionRequest): Promise<PositionResult> {
-  const indicator = await indicatorInfo(store, request.indicator);
+  const indicator = await indicatorInfo(store, request.indicator, request.access);
   const { period, boundaryYear } = await choosePeriod(store, indicator.id, request.region, request);
   const region = await regionInfo(store, request.region, boundaryYear);
   const model = variationModel(indicator);
@@ -116,6 +117,7 @@ export async function position(store: Store, request: PositionRequest): Promise<
     level: region.level,
     period,
     boundaryYear,
+    access: request.access,
   });
   const own = all.find((v) => v.region === region.code)!;
   const present = (rows: readonly AreaValue[]) =>
@@ -135,6 +137,7 @@ export async function position(store: Store, request: PositionRequest): Promise<
       period,
       boundaryYear,
       within: request.within,
+      access: request.access,
     });
     if (!inside.some((v) => v.region === region.code))
       throw new AnalysisError(
@@ -167,7 +170,7 @@ export async function position(store: Store, request: PositionRequest): Promise<
   const references = [NETHERLANDS, ...(request.within ? [request.within] : [])].filter(
     (c) => c !== region.code,
   );
-  const refValues = await regionSeries(store, indicator.id, references);
+  const refValues = await regionSeries(store, indicator.id, references, request.access);
   const comparisons: Comparison[] = [];
   for (const code of references) {
     const candidates = refValues.filter((v) => v.region === code && v.period === period && v.value !== null);

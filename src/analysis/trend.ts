@@ -16,6 +16,7 @@ import {
   regionSeries,
   type AreaValue,
   type IndicatorInfo,
+  type AnalysisScope,
 } from './values.js';
 
 export interface Change {
@@ -45,7 +46,7 @@ export interface TrendResult {
   changes: Change[];
 }
 
-export interface TrendRequest {
+export interface TrendRequest extends AnalysisScope {
   indicator: string;
   region: string;
   /** The end of the trend (default: the newest yearly period with a value). */
@@ -89,13 +90,15 @@ const periodOf = (year: number) => `${year}JJ00`;
 
 /** Change of an area's value over 1 and 5 years, and a test of whether it differs from the reference's change. */
 export async function trend(store: Store, request: TrendRequest): Promise<TrendResult> {
-  const indicator = await indicatorInfo(store, request.indicator);
+  const indicator = await indicatorInfo(store, request.indicator, request.access);
   const region = await regionInfo(store, request.region);
   const referenceCode = request.reference ?? (region.code === NETHERLANDS ? undefined : NETHERLANDS);
-  const rows = await regionSeries(store, indicator.id, [
-    region.code,
-    ...(referenceCode ? [referenceCode] : []),
-  ]);
+  const rows = await regionSeries(
+    store,
+    indicator.id,
+    [region.code, ...(referenceCode ? [referenceCode] : [])],
+    request.access,
+  );
   const mine = rows.filter((r) => r.region === region.code);
   const theirs = rows.filter((r) => r.region === referenceCode);
   const periods = [...new Set(mine.filter((r) => r.value !== null).map((r) => r.period))].sort();

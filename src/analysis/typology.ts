@@ -3,9 +3,15 @@
 import type { Store } from '../store/index.js';
 import { chooseK, standardise } from './kmeans.js';
 import { mean } from './stats.js';
-import { AnalysisError, indicatorInfo, levelValues, type IndicatorInfo } from './values.js';
+import {
+  AnalysisError,
+  indicatorInfo,
+  levelValues,
+  type AnalysisScope,
+  type IndicatorInfo,
+} from './values.js';
 
-export interface TypologyRequest {
+export interface TypologyRequest extends AnalysisScope {
   indicators: readonly string[];
   level: string;
   period: string;
@@ -51,7 +57,7 @@ export interface TypologyResult {
 export async function typology(store: Store, request: TypologyRequest): Promise<TypologyResult> {
   if (request.indicators.length < 1) throw new AnalysisError('a typology needs at least one indicator');
   const infos: IndicatorInfo[] = [];
-  for (const id of request.indicators) infos.push(await indicatorInfo(store, id));
+  for (const id of request.indicators) infos.push(await indicatorInfo(store, id, request.access));
   const rows = new Map<string, { name: string; values: (number | null)[] }>();
   for (const [j, info] of infos.entries()) {
     for (const v of await levelValues(store, {
@@ -59,6 +65,7 @@ export async function typology(store: Store, request: TypologyRequest): Promise<
       level: request.level,
       period: request.period,
       boundaryYear: request.boundaryYear,
+      access: request.access,
       ...(request.within ? { within: request.within } : {}),
     })) {
       const row = rows.get(v.region) ?? {

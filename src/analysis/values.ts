@@ -2,12 +2,20 @@
 // (never indicator_value: docs/disclosure.md), only open indicators, and a value hidden by
 // disclosure control is null here exactly as the API serves it. Numerator and denominator are read
 // only to compute intervals of values that are published; they are never returned.
-import { ANONYMOUS, visibleCondition } from '../access/roles.js';
+import { ANONYMOUS, visibleCondition, type AccessContext } from '../access/roles.js';
 import type { SqlValue, Store } from '../store/index.js';
 
-// Analyses serve what the public reader may see (src/access/roles.ts); the caller's own access
-// context is not threaded through src/analysis yet, so analysts see open data here too.
-const OPEN = visibleCondition(ANONYMOUS, 'i.confidentiality');
+/**
+ * Who the analysis is for: it reads only indicators that caller may see (src/access/roles.ts),
+ * as every other interface does. Without one it is the anonymous public reader.
+ */
+export interface AnalysisScope {
+  access?: AccessContext;
+}
+
+function visible(access: AccessContext | undefined): string {
+  return visibleCondition(access ?? ANONYMOUS, 'i.confidentiality');
+}
 
 /** A request the analysis cannot answer: what was asked, and what exists instead. */
 export class AnalysisError extends Error {
@@ -56,7 +64,11 @@ const COLUMNS = `v.region, y.name, y.level, v.period, v.year, v.boundary_year AS
   v.status, v.disclosure, v.numerator, v.denominator`;
 
 /** The open indicator `id` with its lineage; an AnalysisError (not-found) when it is not published. */
-export async function indicatorInfo(store: Store, id: string): Promise<IndicatorInfo> {
+export async function indicatorInfo(
+  store: Store,
+  id: string,
+  access?: AccessContext,
+): Promise<IndicatorInfo> {
   const row = await store.one<{
     id: string;
     title_nl: string;
@@ -67,7 +79,7 @@ export async function indicatorInfo(store: Store, id: string): Promise<Indicator
     kind: 'ratio' | 'formula';
     definition: string;
   }>(
-    `SELECT id, title_nl, title_en, unit, decimals, better, kind, definition::VARCHAR AS definition FROM indicator i WHERE id = $1 AND ${OPEN}`,
+    `SELECT id, title_nl, title_en, unit, decimals, better, kind, definition::VARCHAR AS definition FROM indicator i WHERE id = $1 AND ${visible(access)}`,
     [id],
   );
   if (!row) throw new AnalysisError(`there is no published indicator ${id}`, 'not-found');
@@ -116,13 +128,14 @@ export async function regionSeries(
   store: Store,
   indicator: string,
   regions: readonly string[],
+  access?: AccessContext,
 ): Promise<AreaValue[]> {
   if (regions.length === 0) return [];
   const params: SqlValue[] = [indicator, ...regions];
   return numeric(
     await store.all<AreaValue>(
       `SELECT ${COLUMNS} FROM published_indicator_value v
-       JOIN indicator i ON i.id = v.indicator AND ${OPEN}
+       JOIN indicator i ON i.id = v.indicator AND ${visible(access)}
        JOIN region_year y ON y.code = v.region AND y.year = v.boundary_year
        WHERE v.indicator = $1 AND v.region IN (${regions.map((_, i) => `$${i + 2}`).join(', ')})
          AND v.period LIKE '____JJ00'
@@ -132,7 +145,7 @@ export async function regionSeries(
   );
 }
 
-export interface LevelSelection {
+export interface LevelSelection extends AnalysisScope {
   indicator: string;
   level: string;
   period: string;
@@ -152,7 +165,7 @@ export async function levelValues(store: Store, s: LevelSelection): Promise<Area
   return numeric(
     await store.all<AreaValue>(
       `SELECT ${COLUMNS} FROM published_indicator_value v
-       JOIN indicator i ON i.id = v.indicator AND ${OPEN}
+       JOIN indicator i ON i.id = v.indicator AND ${visible(s.access)}
        JOIN region_year y ON y.code = v.region AND y.year = v.boundary_year
        WHERE v.indicator = $1 AND v.period = $2 AND v.boundary_year = $3 AND y.level = $4 ${within}
        ORDER BY v.region`,
@@ -188,16 +201,18 @@ export async function choosePeriod(
   store: Store,
   indicator: string,
   region: string,
-  asked: { period?: string; boundaryYear?: number },
+  asked: { period?: string; boundaryYear?: number } & AnalysisScope,
 ): Promise<{ period: string; boundaryYear: number }> {
-  const rows = (await regionSeries(store, indicator, [region])).filter(
+  const rows = (await regionSeries(store, indicator, [region], asked.access)).filter(
     (r) =>
       r.value !== null &&
       (asked.period === undefined || r.period === asked.period) &&
       (asked.boundaryYear === undefined || r.boundaryYear === asked.boundaryYear),
   );
   if (rows.length === 0) {
-    const any = (await regionSeries(store, indicator, [region])).filter((r) => r.value !== null);
+    const any = (await regionSeries(store, indicator, [region], asked.access)).filter(
+      (r) => r.value !== null,
+    );
     const periods = [...new Set(any.map((r) => `${r.period} (boundaries ${r.boundaryYear})`))];
     throw new AnalysisError(
       `${indicator} has no published value for ${region}${asked.period ? ` in ${asked.period}` : ''}${asked.boundaryYear ? ` on the ${asked.boundaryYear} boundaries` : ''}; ` +

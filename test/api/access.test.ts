@@ -179,6 +179,9 @@ function levelProbes(level: 'open' | 'internal' | 'confidential'): [string, 'ent
     [`/ODataApi/odata/${ds}`, 'entity'],
     [`/ODataApi/odata/${ds}/TableInfos`, 'entity'],
     [`/ODataFeed/odata/${ds}/TypedDataSet?$top=3`, 'entity'],
+    // Analyses read what the caller may see, like every other interface.
+    [`/api/v1/analysis/trend?indicator=${ind}&region=GM0014`, 'entity'],
+    [`/api/v1/analysis/typology?indicators=${ind}&level=gemeente&kMax=3`, 'entity'],
   ];
 }
 
@@ -294,7 +297,9 @@ describe('every route x every caller', () => {
                 ? SEEDED[level].dataset
                 : SEEDED[level].indicator;
             if (kind === 'entity') {
-              expect(answer.status, `${caller.name} ${path}`).toBe(visible ? 200 : 404);
+              expect(answer.status, `${caller.name} ${path} ${answer.text.slice(0, 300)}`).toBe(
+                visible ? 200 : 404,
+              );
               if (visible)
                 expect(answer.text, path).toContain(
                   path.includes('/annotations/')

@@ -1,4 +1,5 @@
-import { ANONYMOUS, visibleCondition } from '../../../access/roles.js';
+import { visibleCondition, type AccessContext } from '../../../access/roles.js';
+import { accessOf } from '../../auth/context.js';
 import { z } from 'zod';
 import {
   AnalysisError,
@@ -225,6 +226,7 @@ export function analysisRoutes(store: Store, root = DATACENTERS_DIR) {
         return c.json(
           await answer(() =>
             trend(store, {
+              access: accessOf(c),
               indicator: query.indicator,
               region: query.region,
               ...(query.period ? { period: query.period } : {}),
@@ -260,6 +262,7 @@ export function analysisRoutes(store: Store, root = DATACENTERS_DIR) {
         return c.json(
           await answer(() =>
             position(store, {
+              access: accessOf(c),
               indicator: query.indicator,
               region: query.region,
               ...(query.period ? { period: query.period } : {}),
@@ -298,6 +301,7 @@ export function analysisRoutes(store: Store, root = DATACENTERS_DIR) {
         return c.json(
           await answer(() =>
             findPeers(store, {
+              access: accessOf(c),
               region: query.region,
               variables: query.variables ?? dc?.peers.variables ?? DEFAULT_PEER_VARIABLES,
               k: query.k ?? dc?.peers.k ?? 10,
@@ -335,6 +339,7 @@ export function analysisRoutes(store: Store, root = DATACENTERS_DIR) {
         c.json(
           await answer(() =>
             correlate(store, {
+              access: accessOf(c),
               x: query.x,
               y: query.y,
               level: query.level,
@@ -387,12 +392,14 @@ export function analysisRoutes(store: Store, root = DATACENTERS_DIR) {
                 ? { period: query.period, boundaryYear: query.boundaryYear }
                 : await newestLevelPeriod(
                     store,
+                    accessOf(c),
                     query.indicators[0]!,
                     query.level,
                     query.period,
                     query.boundaryYear,
                   );
             return typology(store, {
+              access: accessOf(c),
               indicators: query.indicators,
               level: query.level,
               ...chosen,
@@ -411,6 +418,7 @@ export function analysisRoutes(store: Store, root = DATACENTERS_DIR) {
 /** The newest period (and boundary year) an indicator has published values for at a level. */
 async function newestLevelPeriod(
   store: Store,
+  access: AccessContext,
   indicatorId: string,
   levelName: string,
   period?: string,
@@ -418,7 +426,7 @@ async function newestLevelPeriod(
 ): Promise<{ period: string; boundaryYear: number }> {
   const row = await store.one<{ period: string; boundaryYear: number }>(
     `SELECT v.period, v.boundary_year AS "boundaryYear" FROM published_indicator_value v
-     JOIN indicator i ON i.id = v.indicator AND ${visibleCondition(ANONYMOUS, 'i.confidentiality')}
+     JOIN indicator i ON i.id = v.indicator AND ${visibleCondition(access, 'i.confidentiality')}
      JOIN region_year y ON y.code = v.region AND y.year = v.boundary_year
      WHERE v.indicator = $1 AND y.level = $2 AND v.value IS NOT NULL AND v.period LIKE '____JJ00'
        AND ($3::VARCHAR IS NULL OR v.period = $3) AND ($4::INTEGER IS NULL OR v.boundary_year = $4)
