@@ -9,6 +9,7 @@ export * from './gate.js';
 export * from './import.js';
 export * from './keys.js';
 export { authorizeDatasets, linkDeterministic, linkProbabilistic } from './link.js';
+export * from './publish.js';
 export type { DeterministicResult, LinkRate, ProbabilisticResult } from './link.js';
 export * from './projects.js';
 export * from './pseudonymise.js';

@@ -6,6 +6,7 @@ import {
   createKeyFile,
   createProject,
   exportAggregate,
+  publishAggregate,
   importMicrodata,
   LinkageError,
   linkDeterministic,
@@ -35,6 +36,7 @@ export function linkageCommand(): Command {
     .addCommand(importCommand())
     .addCommand(linkCommand())
     .addCommand(exportCommand())
+    .addCommand(publishCommand())
     .addCommand(keyCommand())
     .addCommand(rekeyCommand())
     .addCommand(datasetsCommand())
@@ -384,6 +386,64 @@ function exportCommand(): Command {
           );
         });
       });
+    },
+  );
+}
+
+function publishCommand(): Command {
+  return withAnalyst(
+    new Command('publish')
+      .description(
+        'aggregate a dataset through the output gate and store the protected table as a udc dataset (internal unless --open)',
+      )
+      .requiredOption('--project <id>', 'the project')
+      .requiredOption('--dataset <name>', 'the dataset to aggregate')
+      .requiredOption('--by <variables>', 'a regional grouping and up to two more, e.g. buurt,age_group:age')
+      .requiredOption('--id <dataset id>', 'the id of the published dataset')
+      .requiredOption('--title <text>', 'its title')
+      .requiredOption('--period <code>', 'the period the microdata describe, e.g. 2024JJ00')
+      .option('--count-if <column>', 'count only persons for whom this column is true or above zero')
+      .option('--threshold <n>', 'minimum frequency (at least 5)', '10')
+      .option('--total-region <code>', 'store the grand total under this region code')
+      .option('--open', 'publish to everyone (default: internal, analysts and up)')
+      .option('--json', 'print JSON'),
+  ).action(
+    async (
+      options: Common & {
+        project: string;
+        dataset: string;
+        by: string;
+        id: string;
+        title: string;
+        period: string;
+        countIf?: string;
+        threshold: string;
+        totalRegion?: string;
+        open?: boolean;
+      },
+    ) => {
+      await run(() =>
+        useStore(options, async (store) => {
+          const r = await publishAggregate(store, {
+            project: options.project,
+            actor: actor(options),
+            dataset: options.dataset,
+            by: list(options.by),
+            countIf: options.countIf,
+            disclosure: { frequency: { threshold: Number(options.threshold) } },
+            datasetId: options.id,
+            title: options.title,
+            period: options.period,
+            totalRegion: options.totalRegion,
+            confidentiality: options.open ? 'open' : 'internal',
+          });
+          process.stdout.write(
+            options.json
+              ? `${json(r)}\n`
+              : `${options.id}: ${r.report.rowsStored} cells stored (${r.summary.primary} primary and ${r.summary.secondary} secondary suppressions, stored as secret)\n`,
+          );
+        }),
+      );
     },
   );
 }
