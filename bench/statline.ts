@@ -1,17 +1,20 @@
 // Import of a 1M-observation StatLine v4 table served page by page from the loopback replay server
-// (test/helpers/replay-server.ts), through the whole udc path (HTTP, page cache, the engine's bulk
-// read of the cached pages with normalisation in SQL, ingest with validation), against DuckDB's own read_json of the same page files into the same
+// (test/helpers/replay-server.ts, in its own process: bench/statline-server.ts), through the whole
+// udc path (HTTP, page cache, the engine's bulk read of the cached pages with normalisation in SQL,
+// ingest with validation), against DuckDB's own read_json of the same page files into the same
 // observation table, in the same run. The pages are SYNTHETIC (arithmetic values) in the exact
 // shape of datasets.cbs.nl's Observations; the region codes are real 2020 CBS buurt codes, so
 // region validation does real work.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { StatlineClient, importTable } from '../src/sources/statline/index.js';
 import { migrate, openDuckDBStore } from '../src/store/index.js';
-import { file, json, startReplayServer } from '../test/helpers/replay-server.js';
+import { file, json, type ReplayServer } from '../test/helpers/replay-server.js';
 import type { BenchOptions, BenchResult } from './types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,14 +27,22 @@ export async function run({ quick }: BenchOptions): Promise<BenchResult> {
   const rows = quick ? 200_000 : 1_000_000;
   const payload = await syntheticPayload(rows);
   const work = await mkdtemp(join(tmpdir(), 'udc-bench-statline-'));
-  const server = await startReplayServer();
+  const server = await startServerProcess(payload, work);
   try {
-    serve(server, payload);
-    // Reference first, then udc, then the reference again: the better reference time counts.
-    const reference1 = await duckdbReadJson(payload.dir, join(work, 'ref1.duckdb'), rows);
-    const udc = await udcImport(server.url, work, rows);
-    const reference2 = await duckdbReadJson(payload.dir, join(work, 'ref2.duckdb'), rows);
-    const reference = Math.min(reference1, reference2);
+    // Alternating rounds (reference, udc, reference, udc, ...), each udc round with an empty
+    // cache and a fresh database; the median of each side counts, so neither gets the best of
+    // more tries than the other.
+    const rounds = quick ? 1 : 5;
+    const references: number[] = [];
+    const udcs: { seconds: number; transfer: number }[] = [];
+    for (let i = 0; i < rounds; i++) {
+      references.push(await duckdbReadJson(payload.dir, join(work, `ref${i}.duckdb`), rows));
+      const round = join(work, `udc${i}`);
+      await mkdir(round);
+      udcs.push(await udcImport(server.url, round, rows));
+    }
+    const reference = median(references);
+    const udc = [...udcs].sort((a, b) => a.seconds - b.seconds)[Math.floor(udcs.length / 2)]!;
     const ratio = udc.seconds / reference;
     return {
       name: 'statline',
@@ -58,17 +69,22 @@ export async function run({ quick }: BenchOptions): Promise<BenchResult> {
       ],
       notes: [
         `${rows.toLocaleString('en-US')} observations in ${payload.pages} pages of ${PAGE_SIZE.toLocaleString('en-US')} (v4 Observations shape, @odata.nextLink paging), SYNTHETIC values on real 2020 buurt codes`,
-        'udc: HTTP on loopback, each page checked as far as its envelope (next link read from the ends of the bytes, no JSON.parse) and written to the cache; then DuckDB reads the cached pages in one read_json with the normalisation in SQL (bulk.ts) into the staging table, and ingest validates every region, period, number and uniqueness, atomically',
+        'udc: HTTP on loopback, each page checked as far as its envelope (next link read from the ends of the bytes, no JSON.parse) and written to the cache; then DuckDB reads the cached pages in one read_json with the normalisation in SQL (bulk.ts) straight into observation (the table is clean), and ingest proves every number, region, period, variable and key valid and unique before the commit, atomically (an unclean table is staged and checked row by row instead)',
         'reference: DuckDB read_json + unnest of the same page files on disk, no validation, no HTTP',
+        `median of ${rounds} alternating rounds; udc rounds (s): ${udcs
+          .map((u) => u.seconds.toFixed(2))
+          .join(', ')}; reference rounds (s): ${references.map((r) => r.toFixed(2)).join(', ')}`,
+        "the replay server runs in its own process (bench/statline-server.ts), as CBS's server is not in the importing process; it serves the page files as they lie on disk",
       ],
     };
   } finally {
-    await server.close();
+    await server.stop();
     await rm(work, { recursive: true, force: true });
   }
 }
 
-interface Payload {
+/** What the server process needs to serve the synthetic table (written to a JSON file for it). */
+export interface Payload {
   dir: string;
   pages: number;
   properties: unknown;
@@ -77,7 +93,40 @@ interface Payload {
   codes: Record<string, unknown>;
 }
 
-function serve(server: Awaited<ReturnType<typeof startReplayServer>>, p: Payload): void {
+/** Starts bench/statline-server.ts in its own process, serving `payload`; stop() ends it. */
+async function startServerProcess(
+  payload: Payload,
+  work: string,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const description = join(work, 'payload.json');
+  await writeFile(description, JSON.stringify(payload));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'statline-server.ts'), description], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const { url } = await new Promise<{ url: string }>((resolve, reject) => {
+    child.once('exit', (code) =>
+      reject(new Error(`the replay server process exited (${code}) before it listened`)),
+    );
+    lines.once('line', (line) => resolve(JSON.parse(line) as { url: string }));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise((done) => {
+        if (child.exitCode !== null || child.signalCode !== null) return done();
+        const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          done();
+        });
+        child.stdin!.end();
+      }),
+  };
+}
+
+/** Routes the synthetic table's metadata and pages on `server` (in the server process). */
+export function serveSynthetic(server: ReplayServer, p: Payload): void {
   const base = `/odata/v1/CBS/${TABLE}`;
   server.route(`${base}/Properties`, json(p.properties));
   server.route(`${base}/Dimensions`, json(p.dimensions));
@@ -242,4 +291,9 @@ async function buurtCodes(): Promise<string[]> {
     .slice(1)
     .map((l) => l.split(',')[0]!)
     .filter((c) => c.startsWith('BU'));
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }

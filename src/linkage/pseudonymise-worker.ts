@@ -9,6 +9,8 @@ import { pseudonymiseChunk, type ChunkPlan } from './pseudonymise-chunk.js';
 /** Messages to the worker. */
 export type WorkerRequest =
   | { kind: 'init'; plan: ChunkPlan; keys: Uint8Array[]; generation: number }
+  /** The import is over: the worker waits for the next one holding no plan and no keys. */
+  | { kind: 'forget' }
   | { kind: 'chunk'; seq: number; data: ArrayBuffer; length: number; firstLine: number; part: string };
 
 /** Messages from the worker. */
@@ -27,6 +29,11 @@ port.on('message', (request: WorkerRequest) => {
       request.keys.map((k) => Buffer.from(k)),
       request.generation,
     );
+    return;
+  }
+  if (request.kind === 'forget') {
+    plan = undefined;
+    pseudonymiser = undefined;
     return;
   }
   try {

@@ -102,8 +102,10 @@ export async function pseudonymiseFile(
   const input = await open(file, 'r');
   const size = (await input.stat()).size;
   const threads = options.threads ?? (size > 2 * chunkBytes ? Math.min(availableParallelism(), 8) : 0);
-  // Workers load their modules while this thread reads the header.
-  const workers = Array.from({ length: threads }, () => startWorker('pseudonymise-worker'));
+  // Workers left by an earlier import are reused; new ones load their modules while this thread
+  // reads the header.
+  const workers = takeWorkers(threads);
+  let pool: Pool | undefined;
   try {
     let carry: Buffer = Buffer.alloc(0);
     let eof = false;
@@ -145,7 +147,7 @@ export async function pseudonymiseFile(
       bytes += length;
       options.onProgress?.(bytes);
     };
-    const pool = workers.length > 0 ? new Pool(workers, plan, keys) : undefined;
+    pool = workers.length > 0 ? new Pool(workers, plan, keys) : undefined;
 
     const sent: Promise<void>[] = [];
     let seq = 0;
@@ -203,7 +205,54 @@ export async function pseudonymiseFile(
     };
   } finally {
     await input.close();
+    await returnWorkers(workers, pool);
+  }
+}
+
+/**
+ * Worker threads idle between imports of this process. Starting one costs about 0.2 CPU seconds
+ * (a thread, Node's bootstrap, the TypeScript loader, the modules), which three imports of two
+ * workers each would pay six times. An idle worker holds no plan and no keys (`forget`) and does
+ * not keep the process alive.
+ */
+const idleWorkers: Worker[] = [];
+
+/** Worker threads waiting for the next import (for tests). */
+export function idleWorkerThreads(): number {
+  return idleWorkers.length;
+}
+
+function takeWorkers(count: number): Worker[] {
+  const workers = idleWorkers.splice(0, count);
+  while (workers.length < count) {
+    const worker = startWorker('pseudonymise-worker');
+    // A worker that fails or stops while idle is simply not reused.
+    const drop = () => {
+      const at = idleWorkers.indexOf(worker);
+      if (at >= 0) idleWorkers.splice(at, 1);
+    };
+    worker.on('error', drop);
+    worker.on('exit', drop);
+    workers.push(worker);
+  }
+  for (const worker of workers) worker.ref();
+  return workers;
+}
+
+/**
+ * Keeps the workers for the next import when every chunk sent came back and none failed; stops
+ * them otherwise (a late reply must never reach another import).
+ */
+async function returnWorkers(workers: Worker[], pool: Pool | undefined): Promise<void> {
+  const reusable = pool === undefined ? workers.length > 0 : pool.release();
+  if (!reusable) {
     await Promise.all(workers.map((w) => w.terminate()));
+    return;
+  }
+  for (const worker of workers) {
+    worker.postMessage({ kind: 'forget' } satisfies WorkerRequest);
+    worker.unref();
+    idleWorkers.push(worker);
   }
 }
 
@@ -313,6 +362,8 @@ class Pool {
   >();
   private failure: Error | undefined;
   private free: (() => void) | undefined;
+  /** Removes the listeners this pool added (see `release`). */
+  private readonly detach: (() => void)[] = [];
 
   constructor(
     private readonly workers: Worker[],
@@ -321,11 +372,11 @@ class Pool {
   ) {
     this.busy = workers.map(() => 0);
     workers.forEach((worker, i) => {
-      worker.on('message', (reply: WorkerReply) => this.reply(i, reply));
-      worker.on('error', (error) => this.fail(error));
-      worker.on('exit', () => {
-        if (this.waiting.size > 0) this.fail(new Error('a pseudonymising worker thread stopped'));
-      });
+      const onMessage = (reply: WorkerReply) => this.reply(i, reply);
+      const onError = (error: Error) => this.fail(error);
+      const onExit = () => this.fail(new Error('a pseudonymising worker thread stopped'));
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+      this.detach.push(() => worker.off('message', onMessage).off('error', onError).off('exit', onExit));
       worker.postMessage({
         kind: 'init',
         plan,
@@ -362,6 +413,15 @@ class Pool {
       [data],
     );
     return result;
+  }
+
+  /**
+   * Detaches the pool from its workers; true when they can serve another import (every chunk came
+   * back, none failed).
+   */
+  release(): boolean {
+    for (const detach of this.detach) detach();
+    return this.waiting.size === 0 && this.failure === undefined;
   }
 
   /** Waits for every chunk sent; throws what a worker failed with. */

@@ -40,6 +40,26 @@ export interface StageResult {
   unreadableRows?: number;
 }
 
+/**
+ * A bulk source's rows as one SELECT with the staging columns (STAGING_COLUMNS; `_row` may be
+ * anything), for storing in one pass: the engine reads the source straight into observation, and
+ * region and period must be texts the source says can occur (as written). Only a clean import is stored
+ * so, and only when replacing a dataset; any doubt and ingest stages the rows and checks them one
+ * by one after all.
+ */
+export interface DirectRows {
+  select: string;
+  params?: SqlValue[];
+  /** Every region text the rows can hold (e.g. a table's code list); others make the import unclean. */
+  regions: readonly string[];
+  /** Every period text the rows can hold. */
+  periods: readonly string[];
+  /** A source's own check of the rows stored in observation for `dataset` (e.g. category keys); false: unclean. */
+  verify?: (tx: Store, dataset: string) => Promise<boolean>;
+  /** Told how many rows the SELECT gave, when they were stored. */
+  stored?: (rows: number) => void;
+}
+
 /** Names of the source's columns, so messages speak the source's language. */
 export interface SourceColumns {
   region: string;
@@ -139,6 +159,7 @@ export async function ingestStaged(
   store: Store,
   request: IngestRequest,
   fill: (tx: Store, table: string) => Promise<StageResult | void>,
+  direct?: (tx: Store, table: string) => Promise<DirectRows | undefined>,
 ): Promise<ImportReport> {
   const started = Date.now();
   const dataset = datasetMetaSchema.parse(request.dataset);
@@ -160,6 +181,14 @@ export async function ingestStaged(
     // therefore never touches a stored table.
     return await store.session(async (tx) => {
       try {
+        // A source that can give its rows as one query is read once, straight into observation,
+        // when the import is clean (the usual case); otherwise the same rows are staged below.
+        if (direct && request.decimal && (request.maxRejects ?? 0) === 0 && request.mode !== 'append') {
+          const rows = await direct(tx, table);
+          const stored = rows && (await storeDirect(tx, rows, request.decimal));
+          if (stored) return stored;
+          await dropStaging(tx, table);
+        }
         // A source that learns its variables only from the data (long form) names them now.
         const staged = (await fill(tx, table)) ?? {};
         if (staged.variables) variables = staged.variables.map((v) => variableMetaSchema.parse(v));
@@ -178,17 +207,13 @@ export async function ingestStaged(
         await mapRegions(tx, table, file, columns, issues);
         await mapPeriods(tx, table, file, columns, issues);
         const decimal = await decideDecimal(tx, table, request);
-        await tx.run(`CREATE TEMP TABLE ${table}_variable (key VARCHAR)`);
-        await tx.append(
-          `${table}_variable`,
-          variables.map((v) => [v.key]),
-        );
+        await createVariableTable(tx);
         const clean = unreadable === 0 && issues.length === 0;
         if (clean && (request.maxRejects ?? 0) === 0) {
           const stored = await storeIfValid(tx, decimal, rowsRead);
           if (stored) return stored;
         }
-        await tx.run(`CREATE TEMP TABLE ${checked} AS ${checkSelect(table, decimal)}`);
+        await tx.run(`CREATE TEMP TABLE ${checked} AS ${checkSelect(table, table, decimal)}`);
 
         const bad = await tx.one<{ value: number; any: number }>(
           `SELECT count(*) FILTER (WHERE bad_value) AS value,
@@ -235,6 +260,62 @@ export async function ingestStaged(
     throw error;
   }
 
+  async function createVariableTable(tx: Store) {
+    await tx.run(`CREATE TEMP TABLE ${table}_variable (key VARCHAR)`);
+    await tx.append(
+      `${table}_variable`,
+      variables.map((v) => [v.key]),
+    );
+  }
+
+  /**
+   * Stores a clean import in one read of the source: every row goes in as written (the insert
+   * fails on the first value that is not a number: its region, a NOT NULL column, is left empty),
+   * then one pass over the stored rows proves every region, period and variable known and every
+   * key distinct, and the source's own check must pass. The key texts are checked after the
+   * insert, not joined in it: the engine cannot estimate how many rows a source query gives and
+   * may build its join on the million rows rather than on the few thousand codes. Returns
+   * undefined (nothing stored) on any doubt or error: the full check then stages the rows, finds
+   * what is wrong and names it (or meets the same error, e.g. an unreadable file, and reports it).
+   */
+  async function storeDirect(tx: Store, rows: DirectRows, decimal: DecimalSeparator) {
+    try {
+      await mapKnownKeys(tx, table, rows.regions, REGION_KEYS);
+      await mapKnownKeys(tx, table, rows.periods, PERIOD_KEYS);
+      await createVariableTable(tx);
+      return await tx.transaction(async (w) => {
+        const stored = await write(
+          w,
+          `SELECT CASE WHEN NOT bad_value THEN region END AS region, period, variable, categories, value, status
+           FROM (${typedSelect(`(${rows.select})`, decimal)})`,
+          rows.params,
+        );
+        if (stored === 0) throw new NotClean();
+        // Each key column's few distinct texts are looked up in its map, not every row: the
+        // engine's estimate of the rows just written is no guide to which side to build on.
+        const check = await w.one<{ n: number; d: number; unknown: number }>(
+          `SELECT count(*) AS n, count(DISTINCT hash(region, period, variable, categories)) AS d,
+                  (SELECT count(*) FROM (SELECT DISTINCT region FROM observation WHERE dataset = $1)
+                     WHERE region NOT IN (SELECT raw FROM ${table}_region))
+                + (SELECT count(*) FROM (SELECT DISTINCT period FROM observation WHERE dataset = $1)
+                     WHERE period NOT IN (SELECT raw FROM ${table}_period))
+                + (SELECT count(*) FROM (SELECT DISTINCT variable FROM observation WHERE dataset = $1)
+                     WHERE variable NOT IN (SELECT key FROM ${table}_variable)) AS unknown
+           FROM observation WHERE dataset = $1`,
+          [dataset.id],
+        );
+        if (Number(check?.n) !== Number(check?.d) || Number(check?.unknown) !== 0) throw new NotClean();
+        if (rows.verify && !(await rows.verify(w, dataset.id))) throw new NotClean();
+        rows.stored?.(stored);
+        return finish(w, stored, stored, 0, []);
+      });
+    } catch {
+      // Whatever went wrong (an invalid row, a repeated key, an unreadable page) is found and
+      // reported, with row numbers, by the full check.
+      return undefined;
+    }
+  }
+
   /**
    * The common case, a file without a single error, in one pass: store every row straight from
    * the checking query, then prove nothing was invalid (every row stored) or repeated (distinct
@@ -245,7 +326,7 @@ export async function ingestStaged(
       return await tx.transaction(async (w) => {
         const rowsStored = await write(
           w,
-          `SELECT * FROM (${checkSelect(table, decimal)}) WHERE NOT (${INVALID})`,
+          `SELECT * FROM (${checkSelect(table, table, decimal)}) WHERE NOT (${INVALID})`,
         );
         if (rowsStored !== rowsRead) throw new NotClean();
         const keys = await w.one<{ n: number; d: number }>(
@@ -262,17 +343,19 @@ export async function ingestStaged(
   }
 
   /** Writes the dataset, its variables and periods and the checked rows; returns rows stored. */
-  async function write(w: Store, rows: string): Promise<number> {
+  async function write(w: Store, rows: string, params: SqlValue[] = []): Promise<number> {
     await storeDataset(w, dataset, variables, request.dimensionCodes ?? [], request.mode ?? 'replace');
-    await storePeriods(w, table);
     if ((request.mode ?? 'replace') === 'replace') {
       await w.run('DELETE FROM observation WHERE dataset = $1', [dataset.id]);
     }
-    return w.run(
+    // The dataset id follows the rows' own parameters.
+    const stored = await w.run(
       `INSERT INTO observation (dataset, variable, region, period, categories, value, status)
-       SELECT $1, variable, region, period, categories, value, status FROM (${rows})`,
-      [dataset.id],
+       SELECT $${params.length + 1}, variable, region, period, categories, value, status FROM (${rows})`,
+      [...params, dataset.id],
     );
+    await storePeriods(w, table, dataset.id);
+    return stored;
   }
 
   async function finish(
@@ -338,27 +421,32 @@ class RejectedImport extends Error {
 const INVALID = 'bad_region OR bad_period OR bad_variable OR bad_value';
 
 /**
- * One pass that types every row and names what is wrong with it. The trimmed text and its
- * special-value status are computed once in the inner query, not per use.
+ * One pass that types every row of `from` (staging columns) and names what is wrong with it,
+ * joining the maps of staging table `table`. The trimmed text and its special-value status are
+ * computed once in the inner query, not per use.
  */
-function checkSelect(table: string, decimal: DecimalSeparator): string {
+function checkSelect(from: string, table: string, decimal: DecimalSeparator): string {
+  return `SELECT s._row, rm.code AS region, pm.code AS period, s.variable, s.categories, s.value, s.status,
+           s.value_text, (rm.code IS NULL) AS bad_region, (pm.code IS NULL) AS bad_period,
+           (vk.key IS NULL) AS bad_variable, s.bad_value, false AS bad_duplicate
+    FROM (${typedSelect(from, decimal)}) s
+    LEFT JOIN ${table}_region rm ON rm.raw = s.region
+    LEFT JOIN ${table}_period pm ON pm.raw = s.period
+    LEFT JOIN ${table}_variable vk ON vk.key = s.variable`;
+}
+
+/** Every row of `from` with its value typed (and whether it could be), region and period as written. */
+function typedSelect(from: string, decimal: DecimalSeparator): string {
   const number = numberCheckSql('s.t', decimal, true);
-  return `SELECT s._row, rm.code AS region, pm.code AS period, s.variable, coalesce(s.categories, '') AS categories,
+  return `SELECT s._row, s.region, s.period, s.variable, coalesce(s.categories, '') AS categories,
            CASE WHEN s.value_number IS NOT NULL THEN s.value_number
                 WHEN s.special IS NOT NULL THEN NULL
                 ELSE ${number.value} END AS value,
            CASE WHEN s.value_number IS NOT NULL THEN coalesce(s.status, 'final')
                 ELSE coalesce(s.special, s.status, 'final') END AS status,
            s.value_text,
-           (rm.code IS NULL) AS bad_region,
-           (pm.code IS NULL) AS bad_period,
-           (vk.key IS NULL) AS bad_variable,
-           (s.value_number IS NULL AND s.special IS NULL AND NOT coalesce(${number.valid}, false)) AS bad_value,
-           false AS bad_duplicate
-    FROM (SELECT *, ${specialStatusSql('t', true)} AS special FROM (SELECT *, trim(value_text) AS t FROM ${table})) s
-    LEFT JOIN ${table}_region rm ON rm.raw = s.region
-    LEFT JOIN ${table}_period pm ON pm.raw = s.period
-    LEFT JOIN ${table}_variable vk ON vk.key = s.variable`;
+           (s.value_number IS NULL AND s.special IS NULL AND NOT coalesce(${number.valid}, false)) AS bad_value
+    FROM (SELECT *, ${specialStatusSql('t', true)} AS special FROM (SELECT *, trim(value_text) AS t FROM ${from})) s`;
 }
 
 /** Thrown inside the one-pass store to roll it back when the data needs the full check. */
@@ -378,22 +466,42 @@ async function dropStaging(tx: Store, table: string): Promise<void> {
     table,
   ]);
   await tx.run(view ? `DROP VIEW ${table}` : `DROP TABLE IF EXISTS ${table}`);
-  for (const suffix of ['_region', '_period', '_variable', '_checked', '_raw', '_vmap']) {
+  for (const suffix of ['_region', '_period', '_variable', '_checked', '_raw', '_vmap', '_pstatus']) {
     await tx.run(`DROP TABLE IF EXISTS ${table}${suffix}`);
   }
 }
 
-interface KeyMapping<T> {
-  /** The staging column and the source column it came from. */
+/** How the texts of one key column become canonical codes, and the mapping table they go into. */
+interface KeyParse<T> {
+  /** The staging column, and the suffix of its mapping table. */
   column: 'region' | 'period';
-  source: string | undefined;
   parse: (text: string) => Result<T>;
   row: (raw: string | null, value: T) => SqlValue[];
   /** The mapping table's columns after (raw VARCHAR). */
   columns: string;
+}
+
+interface KeyMapping<T> extends KeyParse<T> {
+  /** The source column the staging column came from. */
+  source: string | undefined;
   missing: string;
   expected: string;
 }
+
+const REGION_KEYS: KeyParse<{ code: string }> = {
+  column: 'region',
+  parse: parseRegionCode,
+  row: (raw, region) => [raw, region.code],
+  columns: 'code VARCHAR',
+};
+
+/** Keeps the parsed dates too, for the period table. */
+const PERIOD_KEYS: KeyParse<Period> = {
+  column: 'period',
+  parse: parsePeriod,
+  row: periodRow,
+  columns: 'code VARCHAR, kind VARCHAR, year INTEGER, start_date DATE, end_date DATE',
+};
 
 /**
  * Parses each distinct region or period text once (there are few, however many rows) and stores
@@ -421,26 +529,36 @@ async function mapKeys<T>(tx: Store, table: string, file: string, issues: Import
   await tx.append(`${table}_${m.column}`, mapped);
 }
 
+/**
+ * The mapping table of the texts a source says can occur (before reading a row), for a source
+ * stored as written: only texts that are already canonical go in. Any other (one that does not
+ * parse, or needs trimming or upper-casing) is left out, so a row holding it makes the import
+ * unclean, and the full check maps or reports it.
+ */
+async function mapKnownKeys<T>(tx: Store, table: string, texts: readonly string[], m: KeyParse<T>) {
+  const mapped: SqlValue[][] = [];
+  for (const raw of new Set(texts)) {
+    const parsed = m.parse(raw);
+    const row = parsed.ok ? m.row(raw, parsed.value) : undefined;
+    if (row && row[1] === raw) mapped.push(row);
+  }
+  await tx.run(`CREATE TEMP TABLE ${table}_${m.column} (raw VARCHAR, ${m.columns})`);
+  await tx.append(`${table}_${m.column}`, mapped);
+}
+
 function mapRegions(tx: Store, table: string, file: string, columns: SourceColumns, issues: ImportIssue[]) {
   return mapKeys(tx, table, file, issues, {
-    column: 'region',
+    ...REGION_KEYS,
     source: columns.region,
-    parse: parseRegionCode,
-    row: (raw, region) => [raw, region.code],
-    columns: 'code VARCHAR',
     missing: 'missing region code',
     expected: 'a CBS region code such as GM0014, WK001400, BU00140000, PV20 or NL01',
   });
 }
 
-/** Keeps the parsed dates too, for the period table. */
 function mapPeriods(tx: Store, table: string, file: string, columns: SourceColumns, issues: ImportIssue[]) {
   return mapKeys(tx, table, file, issues, {
-    column: 'period',
+    ...PERIOD_KEYS,
     source: columns.period,
-    parse: parsePeriod,
-    row: periodRow,
-    columns: 'code VARCHAR, kind VARCHAR, year INTEGER, start_date DATE, end_date DATE',
     missing: 'missing period',
     expected: 'a CBS period code such as 2023JJ00, 2023KW01, 2023MM07 or an ISO date',
   });
@@ -450,11 +568,14 @@ function periodRow(raw: string | null, p: Period): SqlValue[] {
   return [raw, p.code, p.kind, p.year, p.start, p.end];
 }
 
-async function storePeriods(tx: Store, table: string): Promise<void> {
+/** Adds the periods the dataset's observations use that the period table lacks (the map may hold more). */
+async function storePeriods(tx: Store, table: string, dataset: string): Promise<void> {
   await tx.run(
     `INSERT INTO period (code, kind, year, start_date, end_date)
      SELECT DISTINCT code, kind, year, start_date, end_date FROM ${table}_period
-     WHERE code NOT IN (SELECT code FROM period)`,
+     WHERE code NOT IN (SELECT code FROM period)
+       AND code IN (SELECT DISTINCT period FROM observation WHERE dataset = $1)`,
+    [dataset],
   );
 }
 

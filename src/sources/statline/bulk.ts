@@ -5,11 +5,12 @@
  * out, CBS symbols for missing values, the period's status). Pushing a million rows through JS
  * objects costs several times what the engine needs; the pages are on disk anyway (the cache),
  * so the engine reads them where they lie. Row numbers are those the JS path gives, so every
- * message names the same row either way.
+ * message names the same row either way. A clean table skips the staging table: `directPages`
+ * gives ingest the same rows as one query to store in one read (ingest's DirectRows).
  */
 import { parseCategoryKey } from '../../core/index.js';
 import { isIdentifier, type SqlValue, type Store } from '../../store/index.js';
-import { createStagingSql } from '../ingest.js';
+import { createStagingSql, type DirectRows } from '../ingest.js';
 import type { DownloadedObservations } from './client.js';
 import { StatlineFormatError, symbolOf, NATIONAL, type StageLayout } from './normalise.js';
 import type { ObservationQuery } from './query.js';
@@ -139,50 +140,108 @@ export class PageStager {
 
   /** Stages `files`, whose first row follows `before` rows; returns the rows they hold. */
   private async stage(batch: string[], before: number): Promise<number> {
-    const { table, layout, query } = this;
-    const params: SqlValue[] = [];
-    const param = (value: SqlValue) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    const files = `[${batch.map(param).join(', ')}]`;
-    const read =
-      table.api === 'v4'
-        ? v4Rows(table, layout, param, files, before)
-        : v3Rows(table, layout, query, param, files, before);
-    const o = (key: string) => `r.o."${key}"`;
-    const region = layout.region ? `coalesce(trim(${o(layout.region)}), '')` : `'${NATIONAL}'`;
-    const period = layout.period
-      ? `coalesce(trim(${o(layout.period)}), '')`
-      : param(layout.fixedPeriod ?? '');
-    const categories =
-      layout.categories.length === 0
-        ? `''`
-        : layout.categories
-            .map((d, i) => `${param(`${i > 0 ? ';' : ''}${d}=`)} || coalesce(trim(${o(d)}), '')`)
-            .join(' || ');
-    const staged = await this.tx.run(
-      `INSERT INTO ${this.staging}
-       SELECT s._row, s.region, s.period, s.variable, s.categories, s.value_text, s.value_number, p.status
-       FROM (SELECT r._row, ${region} AS region, ${period} AS period, r.variable, ${categories} AS categories,
-                    r.value_text, r.value_number
-             FROM (${read.sql}) r) s
-       LEFT JOIN ${this.statuses} p ON p.code = s.period`,
-      params,
-    );
-    return staged / read.perRow;
+    const rows = stagedRows(this.table, this.layout, this.query, batch, this.statuses, before);
+    const staged = await this.tx.run(`INSERT INTO ${this.staging} ${rows.sql}`, rows.params);
+    return staged / rows.perRow;
   }
+}
+
+/**
+ * The pages' rows as ingest's staging columns (one SELECT), `before` rows before the first page;
+ * without `before` the rows are not numbered (_row 0), which spares the engine holding every
+ * page at once to count the rows of those before.
+ */
+function stagedRows(
+  table: TableMetadata,
+  layout: StageLayout,
+  query: ObservationQuery,
+  batch: readonly string[],
+  statuses: string,
+  before?: number,
+): { sql: string; params: SqlValue[]; perRow: number } {
+  const params: SqlValue[] = [];
+  const param = (value: SqlValue) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const files = `[${batch.map(param).join(', ')}]`;
+  const read =
+    table.api === 'v4'
+      ? v4Rows(table, layout, param, files, before)
+      : v3Rows(table, layout, query, param, files, before);
+  const o = (key: string) => `r.o."${key}"`;
+  const region = layout.region ? `coalesce(trim(${o(layout.region)}), '')` : `'${NATIONAL}'`;
+  const period = layout.period ? `coalesce(trim(${o(layout.period)}), '')` : param(layout.fixedPeriod ?? '');
+  const categories =
+    layout.categories.length === 0
+      ? `''`
+      : layout.categories
+          .map((d, i) => `${param(`${i > 0 ? ';' : ''}${d}=`)} || coalesce(trim(${o(d)}), '')`)
+          .join(' || ');
+  return {
+    sql: `SELECT s._row, s.region, s.period, s.variable, s.categories, s.value_text, s.value_number, p.status
+          FROM (SELECT r._row, ${region} AS region, ${period} AS period, r.variable, ${categories} AS categories,
+                       r.value_text, r.value_number
+                FROM (${read.sql}) r) s
+          LEFT JOIN ${statuses} p ON p.code = s.period`,
+    params,
+    perRow: read.perRow,
+  };
+}
+
+/**
+ * The rows of a finished download as one query for ingest to store in one pass (DirectRows),
+ * when the table allows: regions and periods are those of the table's code lists, and the rows
+ * of text measures (which v4 pages mix in) would need counting apart, so such tables are staged.
+ * Creates the period statuses it joins as `<prefix>_pstatus` (ingest drops it).
+ */
+export async function directPages(
+  tx: Store,
+  prefix: string,
+  table: TableMetadata,
+  layout: StageLayout,
+  download: Pick<DownloadedObservations, 'files'>,
+  query: ObservationQuery,
+  counted: { rows: number },
+): Promise<DirectRows | undefined> {
+  if (table.api === 'v4' && layout.measures.some((m) => m.key === undefined)) return undefined;
+  if (download.files.length === 0) return undefined;
+  const codes = (key: string | undefined) =>
+    table.dimensions.find((d) => d.key === key)?.codes.map((c) => c.code) ?? [];
+  const statuses = `${prefix}_pstatus`;
+  await tx.run(`CREATE TEMP TABLE ${statuses} (code VARCHAR, status VARCHAR)`);
+  await tx.append(statuses, layout.periodStatus);
+  const rows = stagedRows(table, layout, query, download.files, statuses);
+  return {
+    select: rows.sql,
+    params: rows.params,
+    regions: layout.region ? codes(layout.region) : [NATIONAL],
+    periods: layout.period ? codes(layout.period) : [layout.fixedPeriod ?? ''],
+    verify: async (w, dataset) => {
+      if (layout.categories.length === 0) return true;
+      const distinct = await w.all<{ categories: string }>(
+        'SELECT DISTINCT categories FROM observation WHERE dataset = $1',
+        [dataset],
+      );
+      return distinct.every(({ categories }) => validCategories(categories, layout));
+    },
+    stored: (n) => (counted.rows = n / rows.perRow),
+  };
 }
 
 type Param = (value: SqlValue) => string;
 
-function readPages(type: string, files: string, before: number, param: Param): string {
+function readPages(type: string, files: string, before: number | undefined, param: Param): string {
   // One page is one JSON object: its rows are the list in "value". Other keys (next link) are
   // ignored. A row's number is its place in the whole download: the rows of the pages before
   // its own (in download order) plus its place in the page.
-  return `SELECT ${Math.trunc(before)} + coalesce(sum(len(value)) OVER (ORDER BY list_position(${files}, filename)
+  const numbered =
+    before === undefined
+      ? '0 AS before, 0 AS i'
+      : `${Math.trunc(before)} + coalesce(sum(len(value)) OVER (ORDER BY list_position(${files}, filename)
                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before,
-            unnest(value) AS o, generate_subscripts(value, 1) AS i
+            generate_subscripts(value, 1) AS i`;
+  return `SELECT ${numbered}, unnest(value) AS o
           FROM read_json(${files}, columns = {value: ${param(`${type}[]`)}}, format = 'unstructured',
                          maximum_object_size = 1073741824, filename = true)`;
 }
@@ -200,7 +259,7 @@ function v4Rows(
   layout: StageLayout,
   param: Param,
   files: string,
-  before: number,
+  before: number | undefined,
 ): PageRead {
   const type = struct([
     ['Measure', 'VARCHAR'],
@@ -235,7 +294,7 @@ function v3Rows(
   query: ObservationQuery,
   param: Param,
   files: string,
-  before: number,
+  before: number | undefined,
 ): PageRead {
   const selected = query.select?.length ? new Set(query.select) : undefined;
   // The JS path counts every topic of a row, text topics too; numbering follows it.
@@ -273,11 +332,15 @@ async function checkCategories(tx: Store, staging: string, table: TableMetadata,
     `SELECT categories, min(_row) AS first FROM ${staging} GROUP BY categories`,
   );
   for (const { categories, first } of distinct) {
-    const parsed = parseCategoryKey(categories);
-    if (!parsed.ok || Object.keys(parsed.value).length !== layout.categories.length) {
+    if (!validCategories(categories, layout)) {
       throw new StatlineFormatError(
         `table ${table.id}, row ${first}: "${categories}" is not a valid combination of category codes; expected one code without = or ; for each of ${layout.categories.join(', ')}`,
       );
     }
   }
+}
+
+function validCategories(categories: string, layout: StageLayout): boolean {
+  const parsed = parseCategoryKey(categories);
+  return parsed.ok && Object.keys(parsed.value).length === layout.categories.length;
 }

@@ -5,7 +5,7 @@
  */
 import type { Store } from '../../store/index.js';
 import { ingest, ingestStaged, type ImportReport, type IngestRequest } from '../ingest.js';
-import { canStageInBulk, stagePages } from './bulk.js';
+import { canStageInBulk, directPages, stagePages } from './bulk.js';
 import type { DownloadedObservations, StatlineClient } from './client.js';
 import type { FeedProgress } from './feed.js';
 import { normaliseTable, type NormaliseOptions } from './normalise.js';
@@ -81,10 +81,17 @@ export async function importTable(
   try {
     download = await client.download(table, query, options.onProgress);
     const pages = download;
+    // In bulk, a clean table goes from the pages straight into the store; one that is not is
+    // staged and checked row by row (the same rows, numbered, so the errors name them).
     const report = bulk
-      ? await ingestStaged(store, request, async (tx, staging) => {
-          counted.rows = await stagePages(tx, staging, table, normalised.layout, pages, query);
-        })
+      ? await ingestStaged(
+          store,
+          request,
+          async (tx, staging) => {
+            counted.rows = await stagePages(tx, staging, table, normalised.layout, pages, query);
+          },
+          (tx, prefix) => directPages(tx, prefix, table, normalised.layout, pages, query, counted),
+        )
       : await ingest(store, request, staged(download.rowsOf(counted), normalised.stage));
     let english: StatlineImportResult['english'];
     if (report.outcome === 'stored') {

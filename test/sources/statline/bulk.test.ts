@@ -12,6 +12,7 @@ import {
   serveCheckdecijfers,
   serveSynthetic,
   syntheticTable,
+  type SyntheticTable,
 } from '../../helpers/statline-tables.js';
 import { rowCounts } from '../../helpers/store.js';
 
@@ -21,6 +22,19 @@ let dir: string;
 useReplayServerAndStore((world) => ({ server, store, dir } = world));
 
 const COLUMNS = 'variable, region, period, categories, value, status';
+
+/** Serves `table` in pages of `pageSize`; both readers reject it with the same issues and store nothing. */
+async function rejectedByBothReaders(table: SyntheticTable, pageSize: number) {
+  serveSynthetic(server, table, { pageSize });
+  const client = new StatlineClient({ baseUrl: `${server.url}/odata/v1`, cacheDir: cacheRoot(dir) });
+  const before = await rowCounts(store);
+  const rows = await importTable(store, client, table.id, { reader: 'rows' });
+  const bulk = await importTable(store, client, table.id, { reader: 'bulk' });
+  expect(rows.report.outcome).toBe('rejected');
+  expect(bulk.report.issues).toEqual(rows.report.issues);
+  expect(await rowCounts(store)).toEqual(before);
+  return bulk.report.issues;
+}
 
 async function bothReaders(client: StatlineClient, id: string, options: { typed?: boolean } = {}) {
   const rows = await importTable(store, client, id, { ...options, reader: 'rows', datasetId: 'by_rows' });
@@ -66,14 +80,27 @@ describe('bulk reader = row reader', () => {
     const table = syntheticTable({ id: '99996SYN', regions: 4, years: 2, measures: 2 });
     // Row 30 of 48 (on page 2 of pages of 20) gets a region code CBS does not have.
     table.observations[29]!['RegioS'] = 'XX9999';
-    serveSynthetic(server, table, { pageSize: 20 });
+    const issues = await rejectedByBothReaders(table, 20);
+    expect(issues[0]).toMatchObject({ row: 30, column: 'RegioS', value: 'XX9999' });
+  });
+
+  it('names a repeated observation like the row reader (a clean-looking table that is not)', async () => {
+    const table = syntheticTable({ id: '99994SYN', regions: 3, years: 2, measures: 2 });
+    // Row 17 repeats row 5's key (same region, period, sex and measure) on page 2 of pages of 10.
+    table.observations[16] = { ...table.observations[4]!, Id: 16, Value: 7 };
+    const issues = await rejectedByBothReaders(table, 10);
+    expect(issues[0]?.message).toContain('duplicate observation: rows 5, 17');
+  });
+
+  it('refuses a category code holding "=", as the row reader does', async () => {
+    const table = syntheticTable({ id: '99993SYN', regions: 2, years: 2, measures: 1 });
+    table.observations[2]!['Geslacht'] = 'a=b';
+    serveSynthetic(server, table);
     const client = new StatlineClient({ baseUrl: `${server.url}/odata/v1`, cacheDir: cacheRoot(dir) });
     const before = await rowCounts(store);
-    const rows = await importTable(store, client, table.id, { reader: 'rows' });
-    const bulk = await importTable(store, client, table.id, { reader: 'bulk' });
-    expect(rows.report.outcome).toBe('rejected');
-    expect(bulk.report.issues).toEqual(rows.report.issues);
-    expect(bulk.report.issues[0]).toMatchObject({ row: 30, column: 'RegioS', value: 'XX9999' });
+    await expect(importTable(store, client, table.id, { reader: 'bulk' })).rejects.toThrow(
+      /table 99993SYN, row 3: "Geslacht=a=b" is not a valid combination of category codes/,
+    );
     expect(await rowCounts(store)).toEqual(before);
   });
 
