@@ -6,13 +6,7 @@
 import { ident, type Store } from '../store/index.js';
 import { appendAudit } from './audit.js';
 import { LinkageError } from './errors.js';
-import {
-  estimateEM,
-  evenOddsWeight,
-  matchWeight,
-  posterior,
-  type FellegiSunterModel,
-} from './fellegi-sunter.js';
+import { estimateEM, evenOddsWeight, matchWeight, type FellegiSunterModel } from './fellegi-sunter.js';
 import { authorize, datasetTable, NAME, type Project, type ZoneDataset, zoneDataset } from './projects.js';
 import type { OutputColumn } from './pseudonymise.js';
 
@@ -217,12 +211,14 @@ export interface ProbabilisticResult {
   rows: number;
   linked: number;
   matchRate: number;
-  /** Expected share of accepted links that are wrong: mean of (1 - posterior) over them. */
+  /** Expected share of accepted links that are wrong: mean of (1 - probability of the best candidate) over them. */
   estimatedFalseLinkRate: number;
-  /** Expected true matches among the rejected best candidates: sum of their posteriors. */
+  /** Expected true matches among the records left unlinked: sum of their best candidates' probabilities. */
   estimatedMissedLinks: number;
   /** Records whose best candidates tie at the top (left unlinked). */
   ambiguous: number;
+  /** Estimated share of the file's records (with a candidate) whose person is among their candidates. */
+  matchPrior: number;
   seconds: number;
 }
 
@@ -360,33 +356,33 @@ export async function linkProbabilistic(
         converged: true,
       };
       const threshold = request.threshold ?? evenOddsWeight(model);
-      const scores = counts.map(
-        (c) =>
-          [
-            c.pattern,
-            matchWeight(c.pattern, model.m, model.u),
-            posterior(c.pattern, model.m, model.u, model.matchShare),
-          ] as const,
+      const weights = counts.map((c) => `(${c.pattern}, ${matchWeight(c.pattern, model.m, model.u)})`);
+      // Each record of the file against all its candidates: at most one of them is its person
+      // (a one-to-one model), so a household's members compete for the record and the best
+      // candidate's probability falls when another is nearly as likely. Per record: k candidates,
+      // the best weight, the sum of 2^(weight - best) and how many tie with the best.
+      const candidates = 'lz_record_candidates';
+      await s.run(`DROP TABLE IF EXISTS ${candidates}`);
+      await s.run(
+        `CREATE TEMP TABLE ${candidates} AS
+         WITH scored AS (
+           SELECT p.b_id, p.a_id, w.weight FROM ${pairs} p JOIN (VALUES ${weights.join(', ')}) w(pattern, weight) USING (pattern)
+         ), tops AS (SELECT b_id, max(weight) AS top, count(*) AS k FROM scored GROUP BY b_id)
+         SELECT s.b_id, t.k, t.top, sum(pow(2, s.weight - t.top)) AS rel,
+                count(*) FILTER (WHERE s.weight = t.top) AS tied, min(s.a_id) FILTER (WHERE s.weight = t.top) AS best
+           FROM scored s JOIN tops t USING (b_id) GROUP BY s.b_id, t.k, t.top`,
       );
-      const values = scores.map(([p, w, g]) => `(${p}, ${w}, ${g})`).join(', ');
+      const matchPrior = await estimateMatchPrior(s, candidates);
+      const best = `(${matchPrior} / c.k) / ((1 - ${matchPrior}) * pow(2, -c.top) + (${matchPrior} / c.k) * c.rel)`;
       const stats = await s.transaction(async (tx) => {
         await tx.run(`DROP TABLE IF EXISTS ${output}`);
         await tx.run(
           `CREATE TABLE ${output} AS
-           WITH scored AS (
-             SELECT p.b_id, p.a_id, w.weight, w.probability FROM ${pairs} p
-               JOIN (VALUES ${values}) w(pattern, weight, probability) USING (pattern)
-           ), ranked AS (
-             SELECT *, rank() OVER (PARTITION BY b_id ORDER BY weight DESC) AS r,
-                    count(*) OVER (PARTITION BY b_id, weight) AS tied FROM scored
-           ), best AS (SELECT * FROM ranked WHERE r = 1)
-           SELECT CASE WHEN best.weight >= $1 AND best.tied = 1 THEN best.a_id END AS pseudonym,
-                  best.weight AS match_weight, best.probability AS match_probability,
-                  (best.tied > 1 AND best.weight >= $1) AS ambiguous
-                  ${keepColumns.map((c) => `, b.${ident(c.name)}`).join('')}
-             FROM ${b} b LEFT JOIN (SELECT DISTINCT b_id, weight, probability, a_id, tied FROM best) best
-               ON best.b_id = b.rowid
-             QUALIFY row_number() OVER (PARTITION BY b.rowid ORDER BY best.a_id) = 1`,
+           SELECT CASE WHEN c.top >= $1 AND c.tied = 1 THEN c.best END AS pseudonym,
+                  c.top AS match_weight, ${best} AS match_probability,
+                  (c.tied > 1 AND c.top >= $1) AS ambiguous
+                  ${keepColumns.map((col) => `, b.${ident(col.name)}`).join('')}
+             FROM ${b} b LEFT JOIN ${candidates} c ON c.b_id = b.rowid`,
           [threshold],
         );
         const r = (await tx.one<{
@@ -407,7 +403,7 @@ export async function linkProbabilistic(
           {
             name: 'match_probability',
             type: 'DOUBLE',
-            origin: 'posterior probability of the best candidate',
+            origin: 'probability that the best candidate is the person, against all candidates of the record',
           },
           { name: 'ambiguous', type: 'BOOLEAN', origin: 'best candidates tied' },
           ...keepColumns,
@@ -421,6 +417,7 @@ export async function linkProbabilistic(
           m: model.m,
           u: model.u,
           matchShare: model.matchShare,
+          matchPrior,
           threshold,
           candidatePairs,
           rows: r.rows,
@@ -445,6 +442,7 @@ export async function linkProbabilistic(
       return { model, stats };
     } finally {
       await s.run(`DROP TABLE IF EXISTS ${pairs}`);
+      await s.run('DROP TABLE IF EXISTS lz_record_candidates');
     }
   });
   const { stats, model } = result;
@@ -467,6 +465,26 @@ export async function linkProbabilistic(
     estimatedFalseLinkRate: stats.estimatedFalseLinkRate,
     estimatedMissedLinks: stats.estimatedMissedLinks,
     ambiguous: stats.ambiguous,
+    matchPrior: stats.matchPrior,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * The share of the file's records (with at least one candidate) whose person is among their
+ * candidates, by EM over the one-to-one model: each record's chance that one of its k candidates
+ * is its person, given their likelihood ratios, averaged, until it settles.
+ */
+async function estimateMatchPrior(s: Store, candidates: string): Promise<number> {
+  let prior = 0.9;
+  for (let i = 0; i < 200; i++) {
+    const row = await s.one<{ p: number | null }>(
+      `SELECT avg(($1 / k) * rel / ((1 - $1) * pow(2, -top) + ($1 / k) * rel)) AS p FROM ${candidates}`,
+      [prior],
+    );
+    const next = Math.min(1 - 1e-9, Math.max(1e-9, row?.p ?? prior));
+    if (Math.abs(next - prior) < 1e-7) return next;
+    prior = next;
+  }
+  return prior;
 }

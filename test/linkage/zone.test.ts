@@ -300,6 +300,8 @@ describe('linkage zone', () => {
     expect(right / findable).toBeGreaterThan(0.85);
     expect(r.linked).toBe(right + wrong);
     expect(r.matchRate).toBeCloseTo((right + wrong) / 1500, 5);
+    // The share of records whose person is in the base, estimated by EM without the truth.
+    expect(Math.abs(r.matchPrior - findable / rows.length)).toBeLessThan(0.03);
     expect(r.estimatedFalseLinkRate).toBeGreaterThanOrEqual(0);
     expect(r.estimatedFalseLinkRate).toBeLessThan(0.05);
   }, 60_000);
