@@ -1,19 +1,13 @@
 // Reading a YAML file with positions, so every problem found in it can name its line and column
 // (the same way the indicator library reports its files).
 import { readFile } from 'node:fs/promises';
-import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { parseYamlWithPositions, type PositionedYaml } from '../core/yaml.js';
 
-export interface Position {
-  line: number;
-  column: number;
-}
+export type { Position } from '../core/yaml.js';
 
-export interface YamlFile {
+export interface YamlFile extends PositionedYaml {
   file: string;
-  value: unknown;
-  /** Line and column of the node at a path (or of its nearest existing ancestor). */
-  position: (path: readonly (string | number)[]) => Position;
 }
 
 /** Reads and parses a YAML file; syntax errors come back as messages with line and column. */
@@ -29,32 +23,9 @@ export async function readYamlFile(file: string): Promise<{ doc?: YamlFile; prob
       ],
     };
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false });
-  if (doc.errors.length)
-    return {
-      problems: doc.errors.map((e) => {
-        const p = lineCounter.linePos(e.pos[0]);
-        return `${file}: line ${p.line}, column ${p.col}: ${e.message.split('\n')[0]}`;
-      }),
-    };
-  return {
-    problems: [],
-    doc: {
-      file,
-      value: doc.toJS(),
-      position: (path) => {
-        for (let n = path.length; n >= 0; n--) {
-          const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-          if (node && typeof node === 'object' && node.range) {
-            const p = lineCounter.linePos(node.range[0]);
-            return { line: p.line, column: p.col };
-          }
-        }
-        return { line: 1, column: 1 };
-      },
-    },
-  };
+  const parsed = parseYamlWithPositions(source, file);
+  if (!parsed.doc) return { problems: parsed.problems };
+  return { problems: [], doc: { file, ...parsed.doc } };
 }
 
 /** A problem at a path of a YAML file, as `file: line L, column C: path: message`. */

@@ -391,6 +391,16 @@ function indicatorTables(
   const treeParents = new Set<string>();
   const adds = (total: number, parts: number[]): boolean =>
     Math.abs(total - parts.reduce((s, v) => s + v, 0)) <= 1e-6 * Math.max(1, Math.abs(total));
+  // A total is the sum of its parts when both its numerator and its denominator are.
+  const sumOf = (total: ValueRow, parts: readonly ValueRow[]): boolean =>
+    adds(
+      total.denominator!,
+      parts.map((p) => p.denominator!),
+    ) &&
+    adds(
+      total.numerator!,
+      parts.map((p) => p.numerator!),
+    );
   const used = hierarchy.groups
     .filter((g) => byRegion.has(g.parent) && g.members.some((m) => byRegion.has(m)))
     .sort((a, b) => rank(a.classification) - rank(b.classification));
@@ -398,16 +408,7 @@ function indicatorTables(
     const total = byRegion.get(g.parent)!;
     const parts = g.members.map((m) => byRegion.get(m));
     const complete = parts.every((p) => p !== undefined);
-    const additive =
-      complete &&
-      adds(
-        total.denominator!,
-        parts.map((p) => p!.denominator!),
-      ) &&
-      adds(
-        total.numerator!,
-        parts.map((p) => p!.numerator!),
-      );
+    const additive = complete && sumOf(total, parts as ValueRow[]);
     if (!additive) {
       const where = `${g.parent} (${g.classification}, ${rows[0]!.period})`;
       if (complete && nonAdditive.length < 20) nonAdditive.push(where);
@@ -442,17 +443,7 @@ function indicatorTables(
     const parts = leaves.map((m) => byRegion.get(m));
     if (leaves.length < 2 || parts.some((p) => p === undefined)) continue;
     const total = byRegion.get(parent)!;
-    if (
-      adds(
-        total.denominator!,
-        parts.map((p) => p!.denominator!),
-      ) &&
-      adds(
-        total.numerator!,
-        parts.map((p) => p!.numerator!),
-      )
-    )
-      groupings.push({ total: parent, parts: leaves });
+    if (sumOf(total, parts as ValueRow[])) groupings.push({ total: parent, parts: leaves });
   }
   const codes: DimensionCode[] = rows.map((r) => ({
     code: r.region,

@@ -4,7 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument } from 'yaml';
+import { parseYamlWithPositions, type PositionedYaml } from '../core/yaml.js';
 import { z } from 'zod';
 import { FormulaError, type Expr, type Position } from './formula/ast.js';
 import { dependencies, dependencyOrder, walk } from './formula/check.js';
@@ -321,13 +321,11 @@ function resolveAliases(expr: Expr, sources: Map<string, SourceAlias>, where: st
   });
 }
 
-interface YamlDoc {
-  value: unknown;
-  /** Line and column of the node at a path, or of the document when the path is not there. */
-  position: (path: (string | number)[]) => Position;
-}
-
-async function readYaml(file: string, problems: string[], optional = false): Promise<YamlDoc | undefined> {
+async function readYaml(
+  file: string,
+  problems: string[],
+  optional = false,
+): Promise<PositionedYaml | undefined> {
   let source: string;
   try {
     source = await readFile(file, 'utf8');
@@ -336,34 +334,15 @@ async function readYaml(file: string, problems: string[], optional = false): Pro
     problems.push(`${file}: cannot be read (${(error as Error).message})`);
     return undefined;
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false });
-  if (doc.errors.length) {
-    for (const e of doc.errors) {
-      const p = lineCounter.linePos(e.pos[0]);
-      problems.push(`${file}: line ${p.line}, column ${p.col}: ${e.message.split('\n')[0]}`);
-    }
-    return undefined;
-  }
-  return {
-    value: doc.toJS(),
-    position: (path) => {
-      for (let n = path.length; n >= 0; n--) {
-        const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-        if (node && typeof node === 'object' && node.range) {
-          const p = lineCounter.linePos(node.range[0]);
-          return { line: p.line, column: p.col };
-        }
-      }
-      return { line: 1, column: 1 };
-    },
-  };
+  const parsed = parseYamlWithPositions(source, file);
+  if (!parsed.doc) problems.push(...parsed.problems);
+  return parsed.doc;
 }
 
 function zodProblems(
   error: z.ZodError,
   file: string,
-  position: YamlDoc['position'],
+  position: PositionedYaml['position'],
   prefix: (string | number)[] = [],
 ): string[] {
   return error.issues.map((issue) => {

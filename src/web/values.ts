@@ -6,6 +6,7 @@ import { formatValue } from './format.js';
 import { html, type Html } from './html.js';
 import { statusName } from './i18n.js';
 import type { PageContext } from './layout.js';
+import type { MapArea } from './map.js';
 
 export interface Shown {
   value: number | null;
@@ -58,4 +59,24 @@ export function valueNotes(ctx: PageContext, shown: Shown[]): Html {
     ${secret ? html`<p id="${SECRET_NOTE_ID}"><span class="swatch hatch" aria-hidden="true"></span> ${ctx.words.secretExplain}</p>` : ''}
     ${converted.length > 0 ? html`<p id="${CONVERTED_NOTE_ID}">${ctx.words.convertedMark}. ${ctx.words.convertedExplain(converted.some((v) => v.conversion === 'estimated'))}</p>` : ''}
   </aside>`;
+}
+
+/** Published values of areas as a choropleth's areas, by region code, each labelled by `label`. */
+export function mapAreas<V extends Shown & { region: string; regionName: string | null }>(
+  values: readonly V[],
+  label: (v: V) => string,
+): Map<string, MapArea> {
+  return new Map(
+    values.map((v) => [
+      v.region,
+      {
+        code: v.region,
+        name: v.regionName ?? v.region,
+        value: v.value,
+        label: label(v),
+        hidden: isHidden(v),
+        converted: v.conversion != null,
+      },
+    ]),
+  );
 }

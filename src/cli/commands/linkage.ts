@@ -335,49 +335,60 @@ function linkCommand(): Command {
   );
 }
 
-function exportCommand(): Command {
+type GateOptions = Common & {
+  project: string;
+  dataset: string;
+  by: string;
+  countIf?: string;
+  threshold: string;
+  disclosure?: string;
+};
+
+/** A command that passes a table through the output gate: the options export and publish share. */
+function gateCommand(name: string, description: string, by: string): Command {
   return withAnalyst(
-    new Command('export')
-      .description(
-        'aggregate a dataset and let it out through the output gate (disclosure control); microdata never leaves',
-      )
+    new Command(name)
+      .description(description)
       .requiredOption('--project <id>', 'the project')
       .requiredOption('--dataset <name>', 'the dataset to aggregate')
-      .requiredOption('--by <variables>', 'one to three grouping variables, e.g. buurt,age_group:age')
+      .requiredOption('--by <variables>', by)
       .option('--count-if <column>', 'count only persons for whom this column is true or above zero')
       .option('--threshold <n>', 'minimum frequency (at least 5)', '10')
       .option('--disclosure <file>', 'disclosure configuration (YAML) instead of --threshold')
-      .option('--out <file>', 'write the protected table as CSV')
       .option('--json', 'print JSON'),
-  ).action(
-    async (
-      options: Common & {
-        project: string;
-        dataset: string;
-        by: string;
-        countIf?: string;
-        threshold: string;
-        disclosure?: string;
-        out?: string;
-      },
-    ) => {
+  );
+}
+
+/** What the gate is asked, from the shared options. */
+async function gateRequest(options: GateOptions) {
+  let disclosure: unknown = { frequency: { threshold: Number(options.threshold) } };
+  if (options.disclosure) {
+    const { readFile } = await import('node:fs/promises');
+    const { parse } = await import('yaml');
+    disclosure = parse(await readFile(options.disclosure, 'utf8'));
+  }
+  return {
+    project: options.project,
+    actor: actor(options),
+    dataset: options.dataset,
+    by: list(options.by),
+    countIf: options.countIf,
+    disclosure: disclosure as never,
+  };
+}
+
+function exportCommand(): Command {
+  return gateCommand(
+    'export',
+    'aggregate a dataset and let it out through the output gate (disclosure control); microdata never leaves',
+    'one to three grouping variables, e.g. buurt,age_group:age',
+  )
+    .option('--out <file>', 'write the protected table as CSV')
+    .action(async (options: GateOptions & { out?: string }) => {
       await run(async () => {
-        let disclosure: unknown = { frequency: { threshold: Number(options.threshold) } };
-        if (options.disclosure) {
-          const { readFile } = await import('node:fs/promises');
-          const { parse } = await import('yaml');
-          disclosure = parse(await readFile(options.disclosure, 'utf8'));
-        }
+        const request = await gateRequest(options);
         await useStore(options, async (store) => {
-          const r = await exportAggregate(store, {
-            project: options.project,
-            actor: actor(options),
-            dataset: options.dataset,
-            by: list(options.by),
-            countIf: options.countIf,
-            disclosure: disclosure as never,
-            out: options.out,
-          });
+          const r = await exportAggregate(store, { ...request, out: options.out });
           const s = r.summary;
           process.stdout.write(
             options.json
@@ -386,66 +397,50 @@ function exportCommand(): Command {
           );
         });
       });
-    },
-  );
+    });
 }
 
 function publishCommand(): Command {
-  return withAnalyst(
-    new Command('publish')
-      .description(
-        'aggregate a dataset through the output gate and store the protected table as a udc dataset (internal unless --open)',
-      )
-      .requiredOption('--project <id>', 'the project')
-      .requiredOption('--dataset <name>', 'the dataset to aggregate')
-      .requiredOption('--by <variables>', 'a regional grouping and up to two more, e.g. buurt,age_group:age')
-      .requiredOption('--id <dataset id>', 'the id of the published dataset')
-      .requiredOption('--title <text>', 'its title')
-      .requiredOption('--period <code>', 'the period the microdata describe, e.g. 2024JJ00')
-      .option('--count-if <column>', 'count only persons for whom this column is true or above zero')
-      .option('--threshold <n>', 'minimum frequency (at least 5)', '10')
-      .option('--total-region <code>', 'store the grand total under this region code')
-      .option('--open', 'publish to everyone (default: internal, analysts and up)')
-      .option('--json', 'print JSON'),
-  ).action(
-    async (
-      options: Common & {
-        project: string;
-        dataset: string;
-        by: string;
-        id: string;
-        title: string;
-        period: string;
-        countIf?: string;
-        threshold: string;
-        totalRegion?: string;
-        open?: boolean;
-      },
-    ) => {
-      await run(() =>
-        useStore(options, async (store) => {
-          const r = await publishAggregate(store, {
-            project: options.project,
-            actor: actor(options),
-            dataset: options.dataset,
-            by: list(options.by),
-            countIf: options.countIf,
-            disclosure: { frequency: { threshold: Number(options.threshold) } },
-            datasetId: options.id,
-            title: options.title,
-            period: options.period,
-            totalRegion: options.totalRegion,
-            confidentiality: options.open ? 'open' : 'internal',
+  return gateCommand(
+    'publish',
+    'aggregate a dataset through the output gate and store the protected table as a udc dataset (internal unless --open)',
+    'a regional grouping and up to two more, e.g. buurt,age_group:age',
+  )
+    .requiredOption('--id <dataset id>', 'the id of the published dataset')
+    .requiredOption('--title <text>', 'its title')
+    .requiredOption('--period <code>', 'the period the microdata describe, e.g. 2024JJ00')
+    .option('--total-region <code>', 'store the grand total under this region code')
+    .option('--open', 'publish to everyone (default: internal, analysts and up)')
+    .action(
+      async (
+        options: GateOptions & {
+          id: string;
+          title: string;
+          period: string;
+          totalRegion?: string;
+          open?: boolean;
+        },
+      ) => {
+        await run(async () => {
+          const request = await gateRequest(options);
+          await useStore(options, async (store) => {
+            const r = await publishAggregate(store, {
+              ...request,
+              datasetId: options.id,
+              title: options.title,
+              period: options.period,
+              totalRegion: options.totalRegion,
+              confidentiality: options.open ? 'open' : 'internal',
+            });
+            process.stdout.write(
+              options.json
+                ? `${json(r)}\n`
+                : `${options.id}: ${r.report.rowsStored} cells stored (${r.summary.primary} primary and ${r.summary.secondary} secondary suppressions, stored as secret)\n`,
+            );
           });
-          process.stdout.write(
-            options.json
-              ? `${json(r)}\n`
-              : `${options.id}: ${r.report.rowsStored} cells stored (${r.summary.primary} primary and ${r.summary.secondary} secondary suppressions, stored as secret)\n`,
-          );
-        }),
-      );
-    },
-  );
+        });
+      },
+    );
 }
 
 function keyCommand(): Command {

@@ -10,9 +10,9 @@ import { periodLabel, periodYear, formatValue } from '../format.js';
 import { html, raw, type Html } from '../html.js';
 import { levelName, statusName } from '../i18n.js';
 import { crumbs, href, layout, type PageContext } from '../layout.js';
-import { choroplethSvg, type MapArea } from '../map.js';
+import { choroplethSvg } from '../map.js';
 import { notesByRegion, notesSection } from '../notes.js';
-import { isHidden, valueCell, valueNotes, valueText } from '../values.js';
+import { isHidden, mapAreas, valueCell, valueNotes, valueText } from '../values.js';
 import { analysisFor } from './analysis.js';
 
 /** Levels a map can be drawn for (the store keeps boundaries of these). */
@@ -157,19 +157,7 @@ export async function indicatorPage(ctx: PageContext, id: string, defaultParent:
   const classes = quantileClasses(values.filter((v) => v.value !== null).map((v) => v.value!));
   const theme = (await ctx.api.themes()).find((t) => t.id === indicator.theme);
   const mapId = 'kaart';
-  const areas = new Map<string, MapArea>(
-    values.map((v) => [
-      v.region,
-      {
-        code: v.region,
-        name: v.regionName ?? v.region,
-        value: v.value,
-        label: valueText(ctx, indicator.unit, indicator.decimals, v),
-        hidden: isHidden(v),
-        converted: v.conversion !== null,
-      },
-    ]),
-  );
+  const areas = mapAreas(values, (v) => valueText(ctx, indicator.unit, indicator.decimals, v));
   const areaHref = (code: string) => href(ctx, `/gebied/${code}`, { period: view.period });
   const chartTitle = w.timeSeriesOf(title);
   const chartSvg = lineChart(series, {

@@ -12,8 +12,8 @@ import { periodLabel, periodYear } from '../format.js';
 import { html, raw, type Html } from '../html.js';
 import { levelName } from '../i18n.js';
 import { canWrite, crumbs, href, layout, type PageContext } from '../layout.js';
-import { choroplethSvg, type MapArea } from '../map.js';
-import { isHidden, valueCell, valueText } from '../values.js';
+import { choroplethSvg } from '../map.js';
+import { mapAreas, valueCell, valueText } from '../values.js';
 import { chartTable } from './indicator.js';
 
 const STORY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -129,19 +129,7 @@ async function drawFigure(
       </p>
       <div class="table-wrap">${table}</div>`;
   const classes = quantileClasses(rows.filter((v) => v.value !== null).map((v) => v.value!));
-  const areas = new Map<string, MapArea>(
-    rows.map((v) => [
-      v.region,
-      {
-        code: v.region,
-        name: v.regionName ?? v.region,
-        value: v.value,
-        label: f(v),
-        hidden: isHidden(v),
-        converted: v.conversion !== null,
-      },
-    ]),
-  );
+  const areas = mapAreas(rows, f);
   return html`${choroplethSvg(geometry, areas, classes, {
       label: w.mapOf(
         indicator.title[ctx.lang],
