@@ -8,12 +8,14 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { Store } from '../store/index.js';
+import { ident, type Store } from '../store/index.js';
 import { appendAudit } from './audit.js';
+import { enumType } from './categories.js';
 import type { ImportConfig } from './config.js';
 import { LinkageError } from './errors.js';
 import { authorize, datasetTable, NAME, projectKeys } from './projects.js';
 import { pseudonymiseFile, type OutputColumn, type PseudonymisedFile } from './pseudonymise.js';
+import { dropDataset } from './tables.js';
 
 export interface ImportRequest {
   project: string;
@@ -53,7 +55,7 @@ export async function importMicrodata(store: Store, request: ImportRequest): Pro
   const started = performance.now();
   if (!NAME.test(request.dataset))
     throw new LinkageError(
-      `dataset name "${request.dataset}": expected lower case letters, digits, underscores`,
+      `dataset name "${request.dataset}": expected lower case letters, digits, single underscores`,
     );
   const project = await authorize(store, {
     project: request.project,
@@ -106,14 +108,22 @@ export async function importMicrodata(store: Store, request: ImportRequest): Pro
     const copyRead = readCopy(read);
     // The pseudonym travels as two 32-bit halves (cheap to write without BigInt); here it becomes
     // the signed 64-bit value: hi * 2^32 + lo, never out of range.
+    // Text columns with few values are stored as categories (see categories.ts).
+    const columns = read.columns.map((c) => {
+      const values = read.categories[c.name];
+      return values ? { ...c, categories: values.length } : c;
+    });
     const keep = [
       ...(read.hasBsn ? [`${PSEUDONYM} AS pseudonym`] : []),
-      ...read.columns.map((c) => `"${c.name}"`),
+      ...read.columns.map((c) => {
+        const values = read.categories[c.name];
+        return values ? `CAST(${ident(c.name)} AS ${enumType(values)}) AS ${ident(c.name)}` : ident(c.name);
+      }),
     ].join(', ');
     const kind = read.hasBsn ? 'pseudonymised' : 'unkeyed';
     await store
       .transaction(async (tx) => {
-        await tx.run(`DROP TABLE IF EXISTS ${table}`);
+        await dropDataset(tx, project.id, request.dataset);
         await tx.run(`CREATE TABLE ${table} AS SELECT ${keep} FROM ${copyRead}`, read.parts);
         if (unique) {
           const dup = await tx.one<{ n: number }>(
@@ -137,7 +147,7 @@ export async function importMicrodata(store: Store, request: ImportRequest): Pro
             unique,
             request.config.synthetic || /synthetic|synthetisch/i.test(source),
             source,
-            JSON.stringify(read.columns),
+            JSON.stringify(columns),
             JSON.stringify({ dropped: read.dropped }),
             new Date().toISOString(),
           ],
@@ -158,7 +168,7 @@ export async function importMicrodata(store: Store, request: ImportRequest): Pro
       rows: read.rows,
       kind,
       keyGeneration: project.keyGeneration,
-      columns: read.columns,
+      columns,
       dropped: read.dropped,
       seconds: (performance.now() - started) / 1000,
     };

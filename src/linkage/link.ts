@@ -9,6 +9,7 @@ import { LinkageError } from './errors.js';
 import { estimateEM, evenOddsWeight, matchWeight, type FellegiSunterModel } from './fellegi-sunter.js';
 import { authorize, datasetTable, NAME, type Project, type ZoneDataset, zoneDataset } from './projects.js';
 import type { OutputColumn } from './pseudonymise.js';
+import { dropDataset, isView, linksTable } from './tables.js';
 
 /** Checks the purpose of a request naming datasets: the project's own linked results are always its own. */
 export async function authorizeDatasets(
@@ -79,7 +80,9 @@ async function refuseExistingInput(
   inputs: readonly string[],
 ): Promise<void> {
   if (!NAME.test(output))
-    throw new LinkageError(`output name "${output}": expected lower case letters, digits, underscores`);
+    throw new LinkageError(
+      `output name "${output}": expected lower case letters, digits, single underscores`,
+    );
   if (inputs.includes(output)) throw new LinkageError(`output ${output} cannot also be an input`);
   if (project.datasets.includes(output))
     throw new LinkageError(`output ${output} is the name of one of the project's source datasets`);
@@ -132,9 +135,14 @@ export async function linkDeterministic(
     requireCurrentKey(project, d);
   }
   const [base, ...others] = datasets;
+  if (others.length === 0) throw new LinkageError('name at least one file to link with the base');
   if (!base!.unique_person) throw new LinkageError(`base ${base!.name} must hold one row per person`);
   const baseColumns = columnsOf(base!);
-  const select = ['b.pseudonym', ...baseColumns.map((c) => `b.${ident(c.name)}`)];
+  // The links table holds what linking adds, for the persons some file found; the view shows
+  // every base row with it (see tables.ts).
+  const stored = ['b.pseudonym'];
+  const shown = ['b.pseudonym', ...baseColumns.map((c) => `b.${ident(c.name)}`)];
+  const found: string[] = [];
   const columns: OutputColumn[] = [
     { name: 'pseudonym', type: 'BIGINT', origin: `${base!.name}.pseudonym` },
     ...baseColumns,
@@ -143,34 +151,44 @@ export async function linkDeterministic(
   others.forEach((d, i) => {
     const alias = `w${i}`;
     const table = datasetTable(project.id, d.name);
-    const n = `n_${d.name}`;
+    const n = ident(`n_${d.name}`);
     if (d.unique_person) {
       joins.push(`LEFT JOIN ${table} ${alias} ON ${alias}.pseudonym = b.pseudonym`);
-      select.push(`(${alias}.pseudonym IS NOT NULL)::INTEGER AS ${ident(n)}`);
+      found.push(`${alias}.pseudonym IS NOT NULL`);
+      stored.push(`(${alias}.pseudonym IS NOT NULL)::INTEGER AS ${n}`);
       for (const c of columnsOf(d).filter((c) => !c.name.startsWith('h_') && c.name !== 'match_weight')) {
         const name = `${d.name}_${c.name}`.slice(0, 63);
-        select.push(`${alias}.${ident(c.name)} AS ${ident(name)}`);
+        stored.push(`${alias}.${ident(c.name)} AS ${ident(name)}`);
+        shown.push(`l.${ident(name)}`);
         columns.push({ ...c, name, origin: `${d.name}.${c.name}` });
       }
     } else {
       joins.push(
         `LEFT JOIN (SELECT pseudonym, count(*) AS n FROM ${table} WHERE pseudonym IS NOT NULL GROUP BY pseudonym) ${alias} ON ${alias}.pseudonym = b.pseudonym`,
       );
-      select.push(`coalesce(${alias}.n, 0)::INTEGER AS ${ident(n)}`);
+      found.push(`${alias}.n IS NOT NULL`);
+      stored.push(`coalesce(${alias}.n, 0)::INTEGER AS ${n}`);
     }
-    columns.push({ name: n, type: 'INTEGER', origin: `rows of ${d.name} per person` });
+    shown.push(`coalesce(l.${n}, 0)::INTEGER AS ${n}`);
+    columns.push({ name: `n_${d.name}`, type: 'INTEGER', origin: `rows of ${d.name} per person` });
   });
   const output = datasetTable(project.id, request.output);
+  const links = linksTable(project.id, request.output);
   const baseTable = datasetTable(project.id, base!.name);
   const result = await store.transaction(async (tx) => {
-    await tx.run(`DROP TABLE IF EXISTS ${output}`);
+    await dropDataset(tx, project.id, request.output);
     await tx.run(
-      `CREATE TABLE ${output} AS SELECT ${select.join(', ')} FROM ${baseTable} b ${joins.join(' ')}`,
+      `CREATE TABLE ${links} AS SELECT ${stored.join(', ')} FROM ${baseTable} b ${joins.join(' ')}
+        WHERE ${found.join(' OR ')}`,
+    );
+    await tx.run(
+      `CREATE VIEW ${output} AS SELECT ${shown.join(', ')}
+         FROM ${baseTable} b LEFT JOIN ${links} l ON l.pseudonym = b.pseudonym`,
     );
     // The base holds one row per person, so the rows of a file that found a person are the sum of
-    // its n_<file> column: one scan of the result instead of a semi-join per file.
+    // its n_<file> column.
     const sums = await tx.one<Record<string, number | bigint | null>>(
-      `SELECT count(*) AS rows${others.map((d, i) => `, sum(${ident(`n_${d.name}`)}) AS linked${i}`).join('')} FROM ${output}`,
+      `SELECT 0 AS none${others.map((d, i) => `, sum(${ident(`n_${d.name}`)}) AS linked${i}`).join('')} FROM ${links}`,
     );
     const rates: LinkRate[] = [];
     for (const [i, d] of others.entries()) {
@@ -178,7 +196,7 @@ export async function linkDeterministic(
       const linked = Number(sums![`linked${i}`] ?? 0);
       rates.push({ dataset: d.name, rows: count, linked, rate: count ? linked / count : 0 });
     }
-    const rows = Number(sums!['rows']);
+    const rows = Number(base!.rows);
     await register(
       tx,
       project,
@@ -254,6 +272,9 @@ export async function linkProbabilistic(
   if (base.kind === 'unkeyed') throw new LinkageError(`base ${base.name} has no pseudonym (no BSN)`);
   requireCurrentKey(project, base);
   if (file.kind !== 'unkeyed') requireCurrentKey(project, file);
+  // Records are numbered by their place in the file's table, which a view over a base does not have.
+  if (await isView(store, project.id, file.name))
+    throw new LinkageError(`${file.name} is a deterministic link; link an imported file probabilistically`);
   if (request.fields.length < 2 || request.fields.length > 12)
     throw new LinkageError('probabilistic linkage compares 2 to 12 fields');
   const baseColumns = new Set(columnsOf(base).map((c) => c.name));
@@ -375,7 +396,7 @@ export async function linkProbabilistic(
       const matchPrior = await estimateMatchPrior(s, candidates);
       const best = `(${matchPrior} / c.k) / ((1 - ${matchPrior}) * pow(2, -c.top) + (${matchPrior} / c.k) * c.rel)`;
       const stats = await s.transaction(async (tx) => {
-        await tx.run(`DROP TABLE IF EXISTS ${output}`);
+        await dropDataset(tx, project.id, request.output);
         await tx.run(
           `CREATE TABLE ${output} AS
            SELECT CASE WHEN c.top >= $1 AND c.tied = 1 THEN c.best END AS pseudonym,

@@ -6,13 +6,16 @@ import { appendAudit } from './audit.js';
 import { AccessRefused, LinkageError } from './errors.js';
 import { fingerprint, formatKeySource, parseKeySource, readKeys, type KeySource } from './keys.js';
 
-/** Project ids and dataset names become parts of table names: lower case, digits, underscores. */
-export const NAME = /^[a-z][a-z0-9_]{0,29}$/;
+/**
+ * Project ids and dataset names become parts of table names (`<project>__<dataset>`): lower case,
+ * digits and single underscores, so that the double underscore separates them unambiguously.
+ */
+export const NAME = /^(?!.*__)[a-z][a-z0-9_]{0,29}$/;
 
 const ProjectInput = z.object({
-  id: z.string().regex(NAME, 'a lower-case name of at most 30 letters, digits or underscores'),
+  id: z.string().regex(NAME, 'a lower-case name of at most 30 letters, digits or single underscores'),
   question: z.string().trim().min(10, 'the policy question, in a sentence'),
-  datasets: z.array(z.string().regex(NAME, 'dataset names: lower case, digits, underscores')).min(1),
+  datasets: z.array(z.string().regex(NAME, 'dataset names: lower case, digits, single underscores')).min(1),
   analysts: z.array(z.string().trim().min(1)).min(1),
   endDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
 });

@@ -8,6 +8,7 @@
 import { isUtf8 } from 'node:buffer';
 import { splitCsvLine } from '../sources/files/csv-dialect.js';
 import { isValidBsn, maskBsn, normaliseBsn } from './bsn.js';
+import { CategoryCounter } from './categories.js';
 import type { ColumnAction } from './config.js';
 import type { Pseudonymiser } from './keys.js';
 import { ageOn, daysInMonth, normaliseForHash, parseDate } from './pseudonymise-values.js';
@@ -36,6 +37,11 @@ export interface ChunkResult {
   /** The pseudonymised lines: `line, p_hi, p_lo, columns...` separated by the file's delimiter. */
   output: Buffer;
   rows: number;
+  /**
+   * Per text output column (in output order), its distinct non-empty values in this chunk, or null
+   * when it has more than MAX_CATEGORIES or was not tracked (see categories.ts).
+   */
+  categories: (string[] | null)[];
   /** Problems in line order, at most MAX_PROBLEMS (then the chunk stopped). */
   problems: string[];
 }
@@ -172,15 +178,22 @@ const isLetter = (b: number) => (b >= 65 && b <= 90) || (b >= 97 && b <= 122);
 /** The 11-test weights (see bsn.ts). */
 const WEIGHTS = [9, 8, 7, 6, 5, 4, 3, 2, -1];
 
+/** How many output columns are text (the columns whose values are counted as categories). */
+export function textColumns(plan: ChunkPlan): number {
+  return plan.steps.flat().filter((s) => s.action === 'text').length;
+}
+
 /**
  * Pseudonymises the whole lines in `data` (the first is line `firstLine` of the file; the last may
- * lack its line break). Stops after MAX_PROBLEMS problems.
+ * lack its line break). Stops after MAX_PROBLEMS problems. `track` says per text output column
+ * whether to count its values (default: all).
  */
 export function pseudonymiseChunk(
   plan: ChunkPlan,
   pseudonymiser: Pseudonymiser,
   data: Buffer,
   firstLine: number,
+  track?: readonly boolean[],
 ): ChunkResult {
   const problems: string[] = [];
   const problem = (text: string) => {
@@ -189,6 +202,10 @@ export function pseudonymiseChunk(
   };
   const steps = stringSteps(plan, pseudonymiser, problem);
   const { file, delimiter, bsnIndex, header } = plan;
+  // Per input column and step: the index of its text output column, or -1.
+  let texts = 0;
+  const textSlot = plan.steps.map((column) => column.map((s) => (s.action === 'text' ? texts++ : -1)));
+  const counter = new CategoryCounter(track ?? Array.from({ length: texts }, () => true));
   const D = delimiter.charCodeAt(0);
   const width = header.length;
   const outputs = plan.steps.reduce((n, s) => n + s.length, 0);
@@ -266,12 +283,8 @@ export function pseudonymiseChunk(
     return true;
   };
 
-  /** Writes one output value from bytes; false when the string step must decide. */
+  /** Writes one output value (not text: copied as it is) from bytes; false when the string step must decide. */
   const fast = (action: ColumnStep['action'], s: number, e: number): boolean => {
-    if (action === 'text') {
-      out.copy(data, s, e);
-      return true;
-    }
     trim(s, e);
     const a = ta;
     const z = tz;
@@ -333,10 +346,11 @@ export function pseudonymiseChunk(
       out.int(lo >>> 0);
     }
     for (let i = 0; i < width; i++)
-      for (const step of steps[i]!) {
+      steps[i]!.forEach((step, k) => {
         out.byte(D);
         out.text(step(fields[i]!, line));
-      }
+        if (textSlot[i]![k]! >= 0) counter.addText(textSlot[i]![k]!, fields[i]!);
+      });
     out.byte(10);
     rows++;
   };
@@ -401,7 +415,11 @@ export function pseudonymiseChunk(
         const columnSteps = plan.steps[i]!;
         for (let k = 0; k < columnSteps.length; k++) {
           out.byte(D);
-          if (!fast(columnSteps[k]!.action, starts[i]!, ends[i]!))
+          const slot = textSlot[i]![k]!;
+          if (slot >= 0) {
+            out.copy(data, starts[i]!, ends[i]!);
+            counter.add(slot, data, starts[i]!, ends[i]!);
+          } else if (!fast(columnSteps[k]!.action, starts[i]!, ends[i]!))
             out.text(steps[i]![k]!(data.toString('utf8', starts[i]!, ends[i]!), line));
         }
       }
@@ -411,5 +429,5 @@ export function pseudonymiseChunk(
   } catch (error) {
     if (!(error instanceof StopChunk)) throw error;
   }
-  return { output: out.buffer.subarray(0, out.length), rows, problems };
+  return { output: out.buffer.subarray(0, out.length), rows, problems, categories: counter.values() };
 }

@@ -11,11 +11,27 @@ export type WorkerRequest =
   | { kind: 'init'; plan: ChunkPlan; keys: Uint8Array[]; generation: number }
   /** The import is over: the worker waits for the next one holding no plan and no keys. */
   | { kind: 'forget' }
-  | { kind: 'chunk'; seq: number; data: ArrayBuffer; length: number; firstLine: number; part: string };
+  | {
+      kind: 'chunk';
+      seq: number;
+      data: ArrayBuffer;
+      length: number;
+      firstLine: number;
+      part: string;
+      /** Per text output column: whether to count its values (see categories.ts). */
+      track: boolean[];
+    };
 
 /** Messages from the worker. */
 export type WorkerReply =
-  | { kind: 'done'; seq: number; rows: number; problems: string[]; written: boolean }
+  | {
+      kind: 'done';
+      seq: number;
+      rows: number;
+      problems: string[];
+      written: boolean;
+      categories: (string[] | null)[];
+    }
   | { kind: 'failed'; seq: number; message: string };
 
 let plan: ChunkPlan | undefined;
@@ -42,6 +58,7 @@ port.on('message', (request: WorkerRequest) => {
       pseudonymiser!,
       Buffer.from(request.data, 0, request.length),
       request.firstLine,
+      request.track,
     );
     const written = result.output.length > 0;
     if (written) writeFileSync(request.part, result.output, { mode: 0o600 });
@@ -51,6 +68,7 @@ port.on('message', (request: WorkerRequest) => {
       rows: result.rows,
       problems: result.problems,
       written,
+      categories: result.categories,
     } satisfies WorkerReply);
   } catch (error) {
     port.postMessage({

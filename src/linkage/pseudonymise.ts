@@ -16,7 +16,14 @@ import type { ColumnAction, ImportConfig } from './config.js';
 import { looksLikeIdentifier } from './config.js';
 import { LinkageError } from './errors.js';
 import { Pseudonymiser } from './keys.js';
-import { MAX_PROBLEMS, pseudonymiseChunk, type ChunkPlan, type ColumnStep } from './pseudonymise-chunk.js';
+import { mergeCategories, sortCategories } from './categories.js';
+import {
+  MAX_PROBLEMS,
+  pseudonymiseChunk,
+  textColumns,
+  type ChunkPlan,
+  type ColumnStep,
+} from './pseudonymise-chunk.js';
 import type { WorkerReply, WorkerRequest } from './pseudonymise-worker.js';
 import { startWorker } from './threads.js';
 
@@ -28,6 +35,8 @@ export interface OutputColumn {
   type: 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'VARCHAR' | 'BOOLEAN';
   /** Where it came from: the source column and the action taken. */
   origin: string;
+  /** Stored as a category (the engine's ENUM) of this many values (text columns with few values). */
+  categories?: number;
 }
 
 /** What pseudonymising a file produced. */
@@ -44,6 +53,8 @@ export interface PseudonymisedFile {
   delimiter: string;
   /** The part files of the copy, in line order (no header). */
   parts: string[];
+  /** Text columns with few distinct values: their values, in the engine's order (see categories.ts). */
+  categories: Record<string, string[]>;
 }
 
 export interface PseudonymiseOptions {
@@ -132,14 +143,14 @@ export async function pseudonymiseFile(
 
     const problems: string[][] = [];
     const parts: (string | undefined)[] = [];
+    // Per text output column the values found so far; null once it has too many.
+    const categories: (Set<string> | null)[] = Array.from({ length: textColumns(plan) }, () => new Set());
+    const track = () => categories.map((c) => c !== null);
     let rows = 0;
     let found = 0;
     let bytes = headerEnd + 1;
-    const done = (
-      seq: number,
-      result: { rows: number; problems: string[]; part?: string },
-      length: number,
-    ) => {
+    const done = (seq: number, result: ChunkDone, length: number) => {
+      mergeCategories(categories, result.categories);
       rows += result.rows;
       problems[seq] = result.problems;
       parts[seq] = result.part;
@@ -175,9 +186,9 @@ export async function pseudonymiseFile(
       if (pool) {
         await pool.whenFree();
         const length = chunk.length;
-        sent.push(pool.run(n, chunk, firstLine, part).then((r) => done(n, r, length)));
+        sent.push(pool.run(n, chunk, firstLine, part, track()).then((r) => done(n, r, length)));
       } else {
-        const result = pseudonymiseChunk(plan, pseudonymiser, chunk, firstLine);
+        const result = pseudonymiseChunk(plan, pseudonymiser, chunk, firstLine, track());
         if (result.output.length > 0) await writeFile(part, result.output, { mode: 0o600 });
         done(n, { ...result, part: result.output.length > 0 ? part : undefined }, chunk.length);
       }
@@ -195,7 +206,16 @@ export async function pseudonymiseFile(
       );
     }
     if (rows === 0) throw new LinkageError(`${file}: the file has a header but no rows`);
+    // Output columns are in the order of the plan's steps.
+    const actions = plan.steps.flat().map((s) => s.action);
+    const texts = columns.filter((_, j) => actions[j] === 'text');
     return {
+      categories: Object.fromEntries(
+        texts.flatMap((c, k) => {
+          const values = categories[k];
+          return values && values.size > 0 ? [[c.name, sortCategories(values)]] : [];
+        }),
+      ),
       columns,
       hasBsn: plan.bsnIndex >= 0,
       rows,
@@ -349,16 +369,15 @@ function planColumns(
   };
 }
 
+/** What a chunk gave back. */
+type ChunkDone = { rows: number; problems: string[]; part?: string; categories: (string[] | null)[] };
+
 /** Worker threads taking chunks, at most two each in flight. */
 class Pool {
   private readonly busy: number[];
   private readonly waiting = new Map<
     number,
-    {
-      resolve: (r: { rows: number; problems: string[]; part?: string }) => void;
-      part: string;
-      worker: number;
-    }
+    { resolve: (r: ChunkDone) => void; part: string; worker: number }
   >();
   private failure: Error | undefined;
   private free: (() => void) | undefined;
@@ -396,20 +415,13 @@ class Pool {
   }
 
   /** Sends a chunk (its memory moves to the worker) to the least busy worker. */
-  run(
-    seq: number,
-    chunk: Buffer,
-    firstLine: number,
-    part: string,
-  ): Promise<{ rows: number; problems: string[]; part?: string }> {
+  run(seq: number, chunk: Buffer, firstLine: number, part: string, track: boolean[]): Promise<ChunkDone> {
     const worker = this.busy.indexOf(Math.min(...this.busy));
     this.busy[worker]!++;
-    const result = new Promise<{ rows: number; problems: string[]; part?: string }>((resolve) =>
-      this.waiting.set(seq, { resolve, part, worker }),
-    );
+    const result = new Promise<ChunkDone>((resolve) => this.waiting.set(seq, { resolve, part, worker }));
     const data = chunk.buffer as ArrayBuffer;
     this.workers[worker]!.postMessage(
-      { kind: 'chunk', seq, data, length: chunk.length, firstLine, part } satisfies WorkerRequest,
+      { kind: 'chunk', seq, data, length: chunk.length, firstLine, part, track } satisfies WorkerRequest,
       [data],
     );
     return result;
@@ -441,7 +453,12 @@ class Pool {
     if (reply.kind === 'failed')
       this.fail(new Error(`pseudonymising in a worker thread failed: ${reply.message}`));
     else
-      job.resolve({ rows: reply.rows, problems: reply.problems, part: reply.written ? job.part : undefined });
+      job.resolve({
+        rows: reply.rows,
+        problems: reply.problems,
+        part: reply.written ? job.part : undefined,
+        categories: reply.categories,
+      });
     this.wake();
   }
 

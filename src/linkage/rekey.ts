@@ -10,6 +10,7 @@ import { LinkageError } from './errors.js';
 import { appendKey, fingerprint, parseKeySource, readKeys, Pseudonymiser } from './keys.js';
 import { authorize, datasetTable, listZoneDatasets, projectKeys } from './projects.js';
 import type { OutputColumn } from './pseudonymise.js';
+import { isView, linksTable } from './tables.js';
 
 /** Adds a key generation to the project's key source (a fresh key for a key file) and, unless told not to, re-keys. */
 export async function rotateKey(
@@ -65,17 +66,29 @@ export async function rekeyProject(
   const map = 'lz_rekey_map';
   await store.transaction(async (tx) => {
     for (const d of datasets) {
-      const columns = [
-        ...(d.kind === 'unkeyed' ? [] : ['pseudonym']),
-        ...(JSON.parse(d.columns) as OutputColumn[])
-          .filter((c) => c.name.startsWith('h_'))
-          .map((c) => c.name),
-      ].filter((c, i, all) => all.indexOf(c) === i);
-      const table = datasetTable(project.id, d.name);
+      // A deterministic link is a view of its base (re-keyed as a dataset of its own) and its
+      // links table, whose only keyed column is the pseudonym.
+      const view = await isView(tx, project.id, d.name);
+      const columns = view
+        ? ['pseudonym']
+        : [
+            ...(d.kind === 'unkeyed' ? [] : ['pseudonym']),
+            ...(JSON.parse(d.columns) as OutputColumn[])
+              .filter((c) => c.name.startsWith('h_'))
+              .map((c) => c.name),
+          ].filter((c, i, all) => all.indexOf(c) === i);
+      const table = view ? linksTable(project.id, d.name) : datasetTable(project.id, d.name);
       let values = 0;
       const select: string[] = [];
       const joins: string[] = [];
-      const all = (JSON.parse(d.columns) as OutputColumn[]).map((c) => c.name);
+      const all = view
+        ? (
+            await tx.all<{ name: string }>(
+              `SELECT column_name AS name FROM duckdb_columns() WHERE schema_name = 'linkage' AND table_name = $1 ORDER BY column_index`,
+              [`${project.id}__${d.name}__links`],
+            )
+          ).map((c) => c.name)
+        : (JSON.parse(d.columns) as OutputColumn[]).map((c) => c.name);
       if (d.kind !== 'unkeyed' && !all.includes('pseudonym')) all.unshift('pseudonym');
       for (const [i, column] of columns.entries()) {
         const distinct = await tx.all<{ v: bigint | number }>(

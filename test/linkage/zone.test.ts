@@ -138,8 +138,18 @@ describe('linkage zone', () => {
     expect(r.rates[0]!.linked).toBe(expected);
     expect(r.rates[0]!.rows).toBe(wmo.length);
     expect(expected).toBeLessThan(wmo.length);
-    const linked = await store.one<{ n: number }>(`SELECT sum(n_wmo) AS n FROM linkage.${P}__analyse`);
+    const linked = await store.one<{ n: number; rows: number }>(
+      `SELECT sum(n_wmo) AS n, count(*) AS rows FROM linkage.${P}__analyse`,
+    );
     expect(linked!.n).toBe(expected);
+    expect(linked!.rows).toBe(population.size);
+    // Stored is what linking adds, for the persons found; the dataset shows every base row.
+    const stored = await store.one<{ n: number; persons: number }>(
+      `SELECT count(*) AS n, count(DISTINCT pseudonym) AS persons FROM linkage.${P}__analyse__links`,
+    );
+    expect(stored!.n).toBe(stored!.persons);
+    expect(stored!.n).toBeLessThanOrEqual(expected);
+    expect(stored!.n).toBeGreaterThan(0);
   });
 
   it('suppresses small cells at the output gate and publishes no count below the threshold', async () => {
@@ -211,6 +221,8 @@ describe('linkage zone', () => {
   });
 
   it('links across a key rotation only after re-keying', async () => {
+    const analyse = `SELECT count(*) AS rows, sum(n_wmo) AS wmo, count(DISTINCT pseudonym) AS persons FROM linkage.${P}__analyse`;
+    const linkedBefore = await store.one(analyse);
     const { generation } = await rotateKey(store, { project: P, actor: ana, rekey: false });
     expect(generation).toBe(2);
     expect((await readKeys({ kind: 'file', path: keyFile() })).length).toBe(2);
@@ -238,6 +250,8 @@ describe('linkage zone', () => {
     ).rejects.toThrow(/rekey/);
     const r = await rekeyProject(store, { project: P, actor: ana });
     expect(r.datasets.map((d) => d.name).sort()).toEqual(['analyse', 'population', 'wmo']);
+    // The link made before the rotation still finds its persons (base and links re-keyed alike).
+    expect(await store.one(analyse)).toEqual(linkedBefore);
     const linked = await linkDeterministic(store, {
       project: P,
       actor: ana,
@@ -257,6 +271,64 @@ describe('linkage zone', () => {
       [new Pseudonymiser(keys, 2).text(bsn)],
     );
     expect(found!.n).toBe(1);
+  }, 60_000);
+
+  it('keeps a linked dataset as it was linked when its base is replaced, and replaces a link of the same name', async () => {
+    const summary = `SELECT count(*) AS rows, sum(n_wmo) AS wmo, sum(n_schuldhulp) AS schuld, sum(age) AS age,
+                            count(DISTINCT pseudonym) AS persons FROM linkage.${P}__analyse2`;
+    const before = await store.one(summary);
+    const views = async () =>
+      (
+        await store.all<{ v: string }>(
+          `SELECT view_name AS v FROM duckdb_views() WHERE schema_name = 'linkage' ORDER BY 1`,
+        )
+      ).map((r) => r.v);
+    expect(await views()).toEqual([`${P}__analyse`, `${P}__analyse2`]);
+    // A corrected population file with only the first half of the persons replaces the base ...
+    const lines = (await readFile(file('synthetic_population.csv'), 'utf8')).trim().split('\n');
+    const half = lines.slice(0, Math.ceil(lines.length / 2));
+    await writeFile(file('synthetic_population_half.csv'), half.join('\n') + '\n');
+    const replace = (name: string) =>
+      importMicrodata(store, {
+        project: P,
+        dataset: 'population',
+        file: file(name),
+        config: config('population_linkable'),
+        actor: ana,
+        replace: true,
+      });
+    await replace('synthetic_population_half.csv');
+    expect((await store.one<{ n: number }>(`SELECT count(*) AS n FROM linkage.${P}__population`))!.n).toBe(
+      half.length - 1,
+    );
+    // ... and the links made on the whole population keep their rows (stored as tables now).
+    expect(await store.one(summary)).toEqual(before);
+    expect(await views()).toEqual([]);
+    expect((await tables()).filter((t) => t.endsWith('__links'))).toEqual([]);
+    await replace('synthetic_population.csv');
+
+    // Linking again under a name replaces that link, with the new file's columns only.
+    const link = (files: string[]) =>
+      linkDeterministic(store, {
+        project: P,
+        actor: ana,
+        base: 'population',
+        with: files,
+        output: 'analyse3',
+      });
+    await link(['wmo']);
+    await link(['schuldhulp']);
+    const columns = (
+      await store.all<{ c: string }>(
+        `SELECT column_name AS c FROM duckdb_columns() WHERE table_name = '${P}__analyse3' ORDER BY column_index`,
+      )
+    ).map((r) => r.c);
+    expect(columns).toContain('n_schuldhulp');
+    expect(columns).not.toContain('n_wmo');
+    const relinked = await store.one<{ n: number }>(
+      `SELECT sum(n_schuldhulp) AS n FROM linkage.${P}__analyse3`,
+    );
+    expect(relinked!.n).toBe(before!['schuld']);
   }, 60_000);
 
   it('links a file without BSN by Fellegi-Sunter, with a match rate and error estimate close to the truth', async () => {
@@ -432,6 +504,29 @@ describe('linkage zone', () => {
     );
     store = await openDuckDBStore({ path: database });
   }, 120_000);
+
+  it('refuses names that would make table names ambiguous (a double underscore)', async () => {
+    await expect(
+      importMicrodata(store, {
+        project: P,
+        dataset: 'wmo__links',
+        file: file('synthetic_wmo.csv'),
+        config: config('registration'),
+        actor: ana,
+      }),
+    ).rejects.toThrow(/single underscores/);
+    await expect(
+      createProject(store, {
+        id: 'a__b',
+        question: 'Which children grow up in poverty without any support?',
+        datasets: ['population'],
+        analysts: [ana],
+        endDate: '2099-12-31',
+        keySource: { kind: 'file', path: keyFile() },
+        actor: ana,
+      }),
+    ).rejects.toThrow(/single underscores/);
+  });
 
   it('detects a tampered audit log', async () => {
     expect((await verifyAudit(store)).ok).toBe(true);
