@@ -1,8 +1,8 @@
-// The distinct values of a file's text columns, gathered while its lines are pseudonymised, so that
-// a column with few of them (sex, labour position, benefit, buurt code) is stored as a category
-// (the engine's ENUM): written and grouped by its code, several times cheaper than text for the
-// millions of rows of microdata (measured: 5 million values of a two-value column, 0.66 CPU s as
-// text, 0.08 as a category). A column leaves the count once it has more than MAX_CATEGORIES
+// The distinct values of a file's text and PC4 columns, gathered while its lines are pseudonymised,
+// so that a column with few of them (sex, labour position, benefit, buurt code, PC4) is stored as a
+// category (the engine's ENUM): written and grouped by its code, several times cheaper than text
+// for the millions of rows of microdata (measured: 5 million values of a two-value column, 0.66 CPU
+// s as text, 0.08 as a category). A column leaves the count once it has more than MAX_CATEGORIES
 // values; it is then stored as text.
 
 /** Most distinct values a column may have to be stored as a category. */

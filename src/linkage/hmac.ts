@@ -6,7 +6,7 @@
 // path equal to node:crypto before any import uses it.
 import { createHmac, randomBytes } from 'node:crypto';
 
-const K = new Int32Array([
+export const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98,
   0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
   0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8,
@@ -16,7 +16,7 @@ const K = new Int32Array([
   0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
   0xc67178f2,
 ]);
-const IV = new Int32Array([
+export const IV = new Int32Array([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 ]);
 
@@ -24,7 +24,7 @@ const IV = new Int32Array([
  * One SHA-256 compression: `state` (8 words) absorbs the block `w[0..15]`, result in `out`. The
  * message schedule is computed in place in w's 16 words (a ring), so `w` is destroyed.
  */
-function compress(state: Int32Array, w: Int32Array, out: Int32Array): void {
+export function compress(state: Int32Array, w: Int32Array, out: Int32Array): void {
   let a = state[0]!;
   let b = state[1]!;
   let c = state[2]!;

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { LinkageError } from './errors.js';
+import { BatchHash, selfTest as batchSelfTest } from './hmac-batch.js';
 import { KeyedHash, selfTest } from './hmac.js';
 
 /** Where a project's keys are: a file path or an environment variable name. */
@@ -101,7 +102,7 @@ let selfTested = false;
 export class Pseudonymiser {
   private readonly hashes: KeyedHash[];
   constructor(
-    keys: readonly Buffer[],
+    private readonly keys: readonly Buffer[],
     readonly generation: number = keys.length,
   ) {
     if (!selfTested) {
@@ -122,32 +123,68 @@ export class Pseudonymiser {
     return p;
   }
 
-  /** High 32 bits (signed) of the pseudonym last computed by `bytes`. */
-  hi = 0;
-  /** Low 32 bits (signed; `>>> 0` for unsigned) of the pseudonym last computed by `bytes`. */
-  lo = 0;
+  private batchPseudonymiser: BatchPseudonymiser | undefined;
 
-  /**
-   * The pseudonym of the ASCII bytes `data[start..end)` (a BSN as read from a file), into `hi`
-   * and `lo`: the same value as `text` gives for the same characters, without strings or BigInt.
-   */
-  bytes(data: Uint8Array, start: number, end: number): void {
-    const first = this.hashes[0]!;
-    first.bytes(data, start, end);
-    let hi = first.hi;
-    let lo = first.lo;
-    for (let g = 1; g < this.hashes.length; g++) {
-      const h = this.hashes[g]!;
-      h.words(hi, lo);
-      hi = h.hi;
-      lo = h.lo;
-    }
-    this.hi = hi;
-    this.lo = lo;
+  /** Pseudonyms of many BSNs at once, at this generation (made on first use; one per thread). */
+  get batch(): BatchPseudonymiser {
+    this.batchPseudonymiser ??= new BatchPseudonymiser(this.keys, this.generation);
+    return this.batchPseudonymiser;
   }
 
   /** A pseudonym of the previous generation moved to this one. */
   step(previous: bigint): bigint {
     return this.hashes[this.hashes.length - 1]!.int64(previous);
+  }
+}
+
+let batchSelfTested = false;
+
+/**
+ * Pseudonyms of many BSNs at once through the key chain (see hmac-batch.ts): the caller writes BSN
+ * i's nine digits at `messages[i * 16]`, calls `hash(count)` and reads the pseudonym's halves from
+ * `hi[i]` and `lo[i]` (signed 32-bit; the same value `Pseudonymiser.text` gives). Not thread-safe.
+ */
+export class BatchPseudonymiser {
+  private readonly hashes: BatchHash;
+  readonly capacity: number;
+  readonly messages: Uint8Array;
+  readonly hi: Int32Array;
+  readonly lo: Int32Array;
+
+  constructor(
+    keys: readonly Buffer[],
+    private readonly generation: number,
+  ) {
+    if (!batchSelfTested) {
+      batchSelfTest();
+      batchSelfTested = true;
+    }
+    this.hashes = new BatchHash(keys.slice(0, generation));
+    this.capacity = this.hashes.capacity;
+    this.messages = this.hashes.messages;
+    this.hi = this.hashes.hi;
+    this.lo = this.hashes.lo;
+  }
+
+  hash(count: number): void {
+    const { messages, hi, lo } = this;
+    this.hashes.hash(count, 9, 0);
+    // Each later generation hashes the 8 big-endian bytes of the previous pseudonym.
+    for (let g = 1; g < this.generation; g++) {
+      for (let i = 0; i < count; i++) {
+        const at = i * 16;
+        const h = hi[i]!;
+        const l = lo[i]!;
+        messages[at] = h >>> 24;
+        messages[at + 1] = (h >>> 16) & 255;
+        messages[at + 2] = (h >>> 8) & 255;
+        messages[at + 3] = h & 255;
+        messages[at + 4] = l >>> 24;
+        messages[at + 5] = (l >>> 16) & 255;
+        messages[at + 6] = (l >>> 8) & 255;
+        messages[at + 7] = l & 255;
+      }
+      this.hashes.hash(count, 8, g);
+    }
   }
 }

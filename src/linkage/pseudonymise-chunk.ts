@@ -38,8 +38,8 @@ export interface ChunkResult {
   output: Buffer;
   rows: number;
   /**
-   * Per text output column (in output order), its distinct non-empty values in this chunk, or null
-   * when it has more than MAX_CATEGORIES or was not tracked (see categories.ts).
+   * Per categorical output column (text, PC4; in output order), its distinct non-empty values in
+   * this chunk, or null when it has more than MAX_CATEGORIES or was not tracked (categories.ts).
    */
   categories: (string[] | null)[];
   /** Problems in line order, at most MAX_PROBLEMS (then the chunk stopped). */
@@ -50,8 +50,6 @@ export interface ChunkResult {
 export const MAX_PROBLEMS = 20;
 
 type Step = (value: string, line: number) => string;
-
-class StopChunk extends Error {}
 
 /** A value as a field of the copy: quoted when it holds the delimiter, a quote or a line break. */
 export function quoteField(value: string, delimiter: string): string {
@@ -178,15 +176,24 @@ const isLetter = (b: number) => (b >= 65 && b <= 90) || (b >= 97 && b <= 122);
 /** The 11-test weights (see bsn.ts). */
 const WEIGHTS = [9, 8, 7, 6, 5, 4, 3, 2, -1];
 
-/** How many output columns are text (the columns whose values are counted as categories). */
-export function textColumns(plan: ChunkPlan): number {
-  return plan.steps.flat().filter((s) => s.action === 'text').length;
+/** Whether an output column's values are counted, to be stored as a category when they are few. */
+export const isCategorical = (action: ColumnStep['action']): boolean => action === 'text' || action === 'pc4';
+
+/** How many output columns are counted as categories. */
+export function categoricalColumns(plan: ChunkPlan): number {
+  return plan.steps.flat().filter((s) => isCategorical(s.action)).length;
 }
 
 /**
  * Pseudonymises the whole lines in `data` (the first is line `firstLine` of the file; the last may
- * lack its line break). Stops after MAX_PROBLEMS problems. `track` says per text output column
- * whether to count its values (default: all).
+ * lack its line break). Stops after MAX_PROBLEMS problems. `track` says per categorical output
+ * column whether to count its values (default: all).
+ *
+ * Lines go in batches: each line is split and its BSN checked and put in the batch hasher's
+ * message area; the batch's BSNs are hashed together (four at a time, hmac-batch.ts); then the
+ * batch's lines are written. Problems carry their line and are put in line order at the end, and
+ * the chunk stops after the batch in which the MAX_PROBLEMSth problem was found, so the problems
+ * reported are the first ones of the file, as reading line by line would find them.
  */
 export function pseudonymiseChunk(
   plan: ChunkPlan,
@@ -195,32 +202,37 @@ export function pseudonymiseChunk(
   firstLine: number,
   track?: readonly boolean[],
 ): ChunkResult {
-  const problems: string[] = [];
-  const problem = (text: string) => {
-    problems.push(text);
-    if (problems.length >= MAX_PROBLEMS) throw new StopChunk();
-  };
+  const problems: { line: number; text: string }[] = [];
+  let line = firstLine - 1;
+  const problem = (text: string) => void problems.push({ line, text });
   const steps = stringSteps(plan, pseudonymiser, problem);
   const { file, delimiter, bsnIndex, header } = plan;
-  // Per input column and step: the index of its text output column, or -1.
-  let texts = 0;
-  const textSlot = plan.steps.map((column) => column.map((s) => (s.action === 'text' ? texts++ : -1)));
-  const counter = new CategoryCounter(track ?? Array.from({ length: texts }, () => true));
+  // Per input column and step: the index of its categorical output column, or -1.
+  let counted = 0;
+  const slots = plan.steps.map((column) => column.map((s) => (isCategorical(s.action) ? counted++ : -1)));
+  const counter = new CategoryCounter(track ?? Array.from({ length: counted }, () => true));
   const D = delimiter.charCodeAt(0);
   const width = header.length;
   const outputs = plan.steps.reduce((n, s) => n + s.length, 0);
-  const starts = new Int32Array(width);
-  const ends = new Int32Array(width);
-  const scratch = new Uint8Array(9);
   const [ry, rmd] = [
     Number(plan.reference.slice(0, 4)),
     Number(plan.reference.slice(5, 7)) * 100 + Number(plan.reference.slice(8, 10)),
   ];
   const out = new Output(data.length);
   const valid = isUtf8(data);
+  // A chunk without quotes or carriage returns (the usual case) is split on the delimiter alone.
+  const plainChunk = !data.includes(34) && !data.includes(13);
   let rows = 0;
-  let line = firstLine - 1;
   let pos = 0;
+
+  // The batch: per line its number, its fields' [start, end) (byte path) or its fields as text.
+  const batch = pseudonymiser.batch;
+  const capacity = batch.capacity;
+  const messages = batch.messages;
+  const batchLine = new Int32Array(capacity);
+  const bounds = new Int32Array(capacity * width * 2);
+  const textFields: (string[] | undefined)[] = new Array<string[] | undefined>(capacity);
+  let pending = 0;
 
   // The field last trimmed of ASCII white space: [ta, tz).
   let ta = 0;
@@ -231,12 +243,13 @@ export function pseudonymiseChunk(
     ta = s;
     tz = e;
   };
-  // The pseudonym last made by pseudonymOf.
-  let hi = 0;
-  let lo = 0;
 
-  /** The pseudonym of the BSN field into hi and lo; false after reporting an invalid BSN. */
-  const pseudonymOf = (s: number, e: number, values?: string[]): boolean => {
+  /**
+   * Checks the BSN field and puts its nine digits in the batch's message `j`; false after
+   * reporting an invalid BSN.
+   */
+  const queueBsn = (j: number, s: number, e: number, values?: string[]): boolean => {
+    const at = j * 16;
     if (!values) {
       trim(s, e);
       const a = ta;
@@ -257,14 +270,8 @@ export function pseudonymiseChunk(
           sum += (b - 48) * WEIGHTS[i]!;
         }
         if (digits && sum % 11 === 0 && !zero) {
-          if (n === 9) pseudonymiser.bytes(data, a, a + 9);
-          else {
-            scratch[0] = 48;
-            scratch.set(data.subarray(a, a + 8), 1);
-            pseudonymiser.bytes(scratch, 0, 9);
-          }
-          hi = pseudonymiser.hi;
-          lo = pseudonymiser.lo;
+          messages[at] = 48;
+          for (let i = n === 9 ? 0 : 1; i < 9; i++) messages[at + i] = data[from + i]!;
           return true;
         }
       }
@@ -277,9 +284,7 @@ export function pseudonymiseChunk(
       );
       return false;
     }
-    const p = pseudonymiser.text(bsn);
-    hi = Number(p >> 32n);
-    lo = Number(BigInt.asIntN(32, p));
+    for (let i = 0; i < 9; i++) messages[at + i] = bsn.charCodeAt(i);
     return true;
   };
 
@@ -328,56 +333,91 @@ export function pseudonymiseChunk(
     return false;
   };
 
-  /** A line the byte path does not take (quotes, a carriage return inside): split as text. */
-  const slowLine = (s: number, e: number) => {
-    const fields = splitCsvLine(data.toString('utf8', s, e), delimiter);
-    if (fields.length !== width)
-      return problem(`${file}, line ${line}: expected ${width} fields, found ${fields.length}`);
-    const start = out.length;
-    out.int(line);
-    if (bsnIndex >= 0) {
-      if (!pseudonymOf(0, 0, fields)) {
-        out.length = start;
-        return;
-      }
-      out.byte(D);
-      out.int(hi);
-      out.byte(D);
-      out.int(lo >>> 0);
-    }
-    for (let i = 0; i < width; i++)
-      steps[i]!.forEach((step, k) => {
+  /** Hashes the batch's BSNs and writes its lines. */
+  const flush = () => {
+    if (pending === 0) return;
+    if (bsnIndex >= 0) batch.hash(pending);
+    const { hi, lo } = batch;
+    for (let j = 0; j < pending; j++) {
+      line = batchLine[j]!;
+      const fields = textFields[j];
+      out.reserve(64 + outputs * 24);
+      out.int(line);
+      if (bsnIndex >= 0) {
         out.byte(D);
-        out.text(step(fields[i]!, line));
-        if (textSlot[i]![k]! >= 0) counter.addText(textSlot[i]![k]!, fields[i]!);
-      });
-    out.byte(10);
-    rows++;
+        out.int(hi[j]!);
+        out.byte(D);
+        out.int(lo[j]! >>> 0);
+      }
+      if (fields) {
+        textFields[j] = undefined;
+        for (let i = 0; i < width; i++)
+          steps[i]!.forEach((step, k) => {
+            out.byte(D);
+            const value = step(fields[i]!, line);
+            out.text(value);
+            // A text value is counted unquoted; a postcode's PC4 never needs quotes.
+            const slot = slots[i]![k]!;
+            if (slot >= 0) counter.addText(slot, plan.steps[i]![k]!.action === 'text' ? fields[i]! : value);
+          });
+      } else {
+        const base = j * width * 2;
+        for (let i = 0; i < width; i++) {
+          const columnSteps = plan.steps[i]!;
+          const s = bounds[base + 2 * i]!;
+          const e = bounds[base + 2 * i + 1]!;
+          for (let k = 0; k < columnSteps.length; k++) {
+            out.byte(D);
+            const action = columnSteps[k]!.action;
+            const slot = slots[i]![k]!;
+            const at = out.length;
+            if (action === 'text') out.copy(data, s, e);
+            else if (!fast(action, s, e)) out.text(steps[i]![k]!(data.toString('utf8', s, e), line));
+            // What was written is the value (no quotes on this path).
+            if (slot >= 0) counter.add(slot, out.buffer, at, out.length);
+          }
+        }
+      }
+      out.byte(10);
+      rows++;
+    }
+    pending = 0;
   };
 
-  try {
-    while (pos < data.length) {
-      let nl = data.indexOf(10, pos);
-      if (nl < 0) nl = data.length;
-      line++;
-      const s = pos;
-      const e = nl > s && data[nl - 1] === 13 ? nl - 1 : nl;
-      pos = nl + 1;
-      if (e === s) continue;
-      if (!valid && !isUtf8(data.subarray(s, e))) {
-        problem(`${file}, line ${line}: not valid UTF-8`);
-        continue;
-      }
-      // Split on the delimiter; a quote or a stray carriage return sends the line to the text path.
-      let n = 0;
-      let from = s;
-      let plain = true;
+  while (pos < data.length && problems.length < MAX_PROBLEMS) {
+    let nl = data.indexOf(10, pos);
+    if (nl < 0) nl = data.length;
+    line++;
+    const s = pos;
+    const e = nl > s && data[nl - 1] === 13 ? nl - 1 : nl;
+    pos = nl + 1;
+    if (e === s) continue;
+    if (!valid && !isUtf8(data.subarray(s, e))) {
+      problem(`${file}, line ${line}: not valid UTF-8`);
+      continue;
+    }
+    // Split on the delimiter; a quote or a stray carriage return sends the line to the text path.
+    const base = pending * width * 2;
+    let n = 0;
+    let from = s;
+    let plain = true;
+    if (plainChunk) {
+      for (let i = s; i < e; i++)
+        if (data[i] === D) {
+          if (n < width) {
+            bounds[base + 2 * n] = from;
+            bounds[base + 2 * n + 1] = i;
+          }
+          n++;
+          from = i + 1;
+        }
+    } else
       for (let i = s; i < e; i++) {
         const b = data[i]!;
         if (b === D) {
           if (n < width) {
-            starts[n] = from;
-            ends[n] = i;
+            bounds[base + 2 * n] = from;
+            bounds[base + 2 * n + 1] = i;
           }
           n++;
           from = i + 1;
@@ -386,48 +426,36 @@ export function pseudonymiseChunk(
           break;
         }
       }
-      if (!plain) {
-        slowLine(s, e);
-        continue;
-      }
+    if (plain) {
       if (n < width) {
-        starts[n] = from;
-        ends[n] = e;
+        bounds[base + 2 * n] = from;
+        bounds[base + 2 * n + 1] = e;
       }
       if (n + 1 !== width) {
         problem(`${file}, line ${line}: expected ${width} fields, found ${n + 1}`);
         continue;
       }
-      const rowStart = out.length;
-      out.reserve(64 + (e - s) + outputs * 24);
-      out.int(line);
-      if (bsnIndex >= 0) {
-        if (!pseudonymOf(starts[bsnIndex]!, ends[bsnIndex]!)) {
-          out.length = rowStart;
-          continue;
-        }
-        out.byte(D);
-        out.int(hi);
-        out.byte(D);
-        out.int(lo >>> 0);
+      if (bsnIndex >= 0 && !queueBsn(pending, bounds[base + 2 * bsnIndex]!, bounds[base + 2 * bsnIndex + 1]!))
+        continue;
+    } else {
+      // A line the byte path does not take (quotes, a carriage return inside): split as text.
+      const fields = splitCsvLine(data.toString('utf8', s, e), delimiter);
+      if (fields.length !== width) {
+        problem(`${file}, line ${line}: expected ${width} fields, found ${fields.length}`);
+        continue;
       }
-      for (let i = 0; i < width; i++) {
-        const columnSteps = plan.steps[i]!;
-        for (let k = 0; k < columnSteps.length; k++) {
-          out.byte(D);
-          const slot = textSlot[i]![k]!;
-          if (slot >= 0) {
-            out.copy(data, starts[i]!, ends[i]!);
-            counter.add(slot, data, starts[i]!, ends[i]!);
-          } else if (!fast(columnSteps[k]!.action, starts[i]!, ends[i]!))
-            out.text(steps[i]![k]!(data.toString('utf8', starts[i]!, ends[i]!), line));
-        }
-      }
-      out.byte(10);
-      rows++;
+      if (bsnIndex >= 0 && !queueBsn(pending, 0, 0, fields)) continue;
+      textFields[pending] = fields;
     }
-  } catch (error) {
-    if (!(error instanceof StopChunk)) throw error;
+    batchLine[pending++] = line;
+    if (pending === capacity) flush();
   }
-  return { output: out.buffer.subarray(0, out.length), rows, problems, categories: counter.values() };
+  flush();
+  problems.sort((a, b) => a.line - b.line);
+  return {
+    output: out.buffer.subarray(0, out.length),
+    rows,
+    problems: problems.slice(0, MAX_PROBLEMS).map((p) => p.text),
+    categories: counter.values(),
+  };
 }

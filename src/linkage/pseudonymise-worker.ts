@@ -18,7 +18,7 @@ export type WorkerRequest =
       length: number;
       firstLine: number;
       part: string;
-      /** Per text output column: whether to count its values (see categories.ts). */
+      /** Per categorical output column (text, PC4): whether to count its values (see categories.ts). */
       track: boolean[];
     };
 

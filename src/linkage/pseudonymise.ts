@@ -20,7 +20,8 @@ import { mergeCategories, sortCategories } from './categories.js';
 import {
   MAX_PROBLEMS,
   pseudonymiseChunk,
-  textColumns,
+  categoricalColumns,
+  isCategorical,
   type ChunkPlan,
   type ColumnStep,
 } from './pseudonymise-chunk.js';
@@ -53,7 +54,7 @@ export interface PseudonymisedFile {
   delimiter: string;
   /** The part files of the copy, in line order (no header). */
   parts: string[];
-  /** Text columns with few distinct values: their values, in the engine's order (see categories.ts). */
+  /** Text and PC4 columns with few distinct values: their values, in the engine's order (see categories.ts). */
   categories: Record<string, string[]>;
 }
 
@@ -143,8 +144,11 @@ export async function pseudonymiseFile(
 
     const problems: string[][] = [];
     const parts: (string | undefined)[] = [];
-    // Per text output column the values found so far; null once it has too many.
-    const categories: (Set<string> | null)[] = Array.from({ length: textColumns(plan) }, () => new Set());
+    // Per categorical output column the values found so far; null once it has too many.
+    const categories: (Set<string> | null)[] = Array.from(
+      { length: categoricalColumns(plan) },
+      () => new Set(),
+    );
     const track = () => categories.map((c) => c !== null);
     let rows = 0;
     let found = 0;
@@ -208,10 +212,10 @@ export async function pseudonymiseFile(
     if (rows === 0) throw new LinkageError(`${file}: the file has a header but no rows`);
     // Output columns are in the order of the plan's steps.
     const actions = plan.steps.flat().map((s) => s.action);
-    const texts = columns.filter((_, j) => actions[j] === 'text');
+    const counted = columns.filter((_, j) => isCategorical(actions[j]!));
     return {
       categories: Object.fromEntries(
-        texts.flatMap((c, k) => {
+        counted.flatMap((c, k) => {
           const values = categories[k];
           return values && values.size > 0 ? [[c.name, sortCategories(values)]] : [];
         }),

@@ -1,4 +1,4 @@
-// Text columns with few values are stored as categories (the engine's ENUM), on SYNTHETIC data:
+// Text and PC4 columns with few values are stored as categories (the engine's ENUM), on SYNTHETIC data:
 // the stored values are exactly the file's, however they are written (quotes, the delimiter,
 // apostrophes, spaces, non-ASCII, empty), and a column with too many values stays text.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -76,7 +76,7 @@ describe('categories', () => {
   });
 
   it('stores few-valued text columns as categories holding exactly the values of the file', async () => {
-    const header = 'bsn,naam,voorziening,wijkteam,toelichting,dossier';
+    const header = 'bsn,naam,voorziening,wijkteam,toelichting,dossier,postcode';
     const rows = 40_000;
     const lines = [header];
     const teams = [
@@ -89,14 +89,16 @@ describe('categories', () => {
       '',
     ];
     const remarks = ['', 'spoed', 'geen', 'na overleg'];
+    // A quoted postcode sends its line through the string functions; both paths count its PC4.
+    const postcodes = ['9711 AB', '9712CD', '"9401 EF"', ' 9711', '', '9402 gh'];
     for (let i = 0; i < rows; i++)
       lines.push(
-        `${bsnOf(i)},Naam ${i} (synthetisch),${['hulpmiddel', 'begeleiding', 'vervoer'][i % 3]},${teams[i % teams.length]},${remarks[i % remarks.length]},D${i}`,
+        `${bsnOf(i)},Naam ${i} (synthetisch),${['hulpmiddel', 'begeleiding', 'vervoer'][i % 3]},${teams[i % teams.length]},${remarks[i % remarks.length]},D${i},${postcodes[i % postcodes.length]}`,
       );
     const file = join(dir, 'synthetic_ondersteuning.csv');
     await writeFile(file, lines.join('\n') + '\n');
     const config = parseImportConfig(
-      { synthetic: true, columns: { bsn: 'bsn', naam: 'drop', dossier: 'text' } },
+      { synthetic: true, columns: { bsn: 'bsn', naam: 'drop', dossier: 'text', postcode: 'pc4' } },
       'ondersteuning',
     );
     // In worker threads: each chunk counts its values, the import merges them.
@@ -120,16 +122,20 @@ describe('categories', () => {
     expect(types['toelichting']).toBe("ENUM('geen', 'na overleg', 'spoed')");
     // More values than a category may have: text.
     expect(types['dossier']).toBe('VARCHAR');
+    expect(types['postcode_pc4']).toBe("ENUM('9401', '9402', '9711', '9712')");
     expect(summary.columns.find((c) => c.name === 'wijkteam')!.categories).toBe(teams.length - 1);
     expect(summary.columns.find((c) => c.name === 'dossier')!.categories).toBeUndefined();
 
     const stored = await store.all<Record<string, string | null>>(
-      `SELECT voorziening, wijkteam, toelichting, dossier FROM linkage.wijk__ondersteuning ORDER BY dossier[2:]::INTEGER`,
+      `SELECT voorziening, wijkteam, toelichting, dossier, postcode_pc4 FROM linkage.wijk__ondersteuning ORDER BY dossier[2:]::INTEGER`,
     );
     expect(stored.map((r) => r['voorziening'])).toEqual(expected(lines, 2));
     expect(stored.map((r) => r['wijkteam'])).toEqual(expected(lines, 3));
     expect(stored.map((r) => r['toelichting'])).toEqual(expected(lines, 4));
     expect(stored.map((r) => r['dossier'])).toEqual(expected(lines, 5));
+    expect(stored.map((r) => r['postcode_pc4'])).toEqual(
+      expected(lines, 6).map((p) => p?.trim().slice(0, 4) ?? null),
+    );
     // Sorted as text sorts, grouped and compared with text.
     const sorted = await store.all<{ s: string }>(
       `SELECT DISTINCT wijkteam AS s FROM linkage.wijk__ondersteuning WHERE wijkteam IS NOT NULL ORDER BY wijkteam`,
