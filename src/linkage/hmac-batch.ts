@@ -1,7 +1,7 @@
 // HMAC-SHA-256 of many short messages at once, in WebAssembly SIMD: the four 32-bit lanes of a
 // v128 hold the same word of four different messages, so one pass of the SHA-256 rounds hashes four
 // messages. As in hmac.ts the key's inner and outer states are precomputed, so a message of at most
-// 16 bytes is one inner and one outer compression. The module is generated here at load (see
+// 16 bytes is one inner and one outer compression. The module is generated here on first use (see
 // wasm.ts), the 2 x 64 rounds unrolled by the loops below; where SIMD is not available every
 // message goes through KeyedHash instead, with the same API and results. `selfTest` proves
 // the results equal to node:crypto.
@@ -220,12 +220,19 @@ function emitBatchHmac(): Uint8Array<ArrayBuffer> {
   return functionModule({ name: 'hash', params: [Type.i32, Type.i32], locals, code: c });
 }
 
-const BINARY = emitBatchHmac();
-/** The compiled module, or undefined where this engine has no WebAssembly SIMD. */
-const SIMD_MODULE =
-  typeof WebAssembly === 'object' && WebAssembly.validate(BINARY)
-    ? new WebAssembly.Module(BINARY)
-    : undefined;
+let compiled: WebAssembly.Module | null | undefined;
+/**
+ * The compiled module, or null where this engine has no WebAssembly SIMD. Made on first use, so
+ * that processes which never pseudonymise (the server, most commands) do not pay for it.
+ */
+function simdModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    const binary = emitBatchHmac();
+    compiled =
+      typeof WebAssembly === 'object' && WebAssembly.validate(binary) ? new WebAssembly.Module(binary) : null;
+  }
+  return compiled;
+}
 
 /** The key's inner and outer SHA-256 states (8 + 8 words): the standard HMAC precomputation. */
 function keyStates(key: Uint8Array): Int32Array {
@@ -270,8 +277,9 @@ export class BatchHash {
     for (const key of keys)
       if (key.length < 16 || key.length > 64) throw new Error('a linkage key has 16 to 64 bytes');
     this.keyCount = keys.length;
-    this.simd = SIMD_MODULE !== undefined && options.simd !== false;
-    if (!this.simd) {
+    const module = options.simd === false ? null : simdModule();
+    this.simd = module !== null;
+    if (module === null) {
       this.fallback = keys.map((key) => new KeyedHash(key));
       this.messages = new Uint8Array(CAPACITY * 16);
       this.hi = new Int32Array(CAPACITY);
@@ -282,7 +290,7 @@ export class BatchHash {
     }
     // Sized once: the memory never grows, so the views below stay valid.
     const memory = new WebAssembly.Memory({ initial: Math.ceil((KEYS + keys.length * KEY_BYTES) / PAGE) });
-    const instance = new WebAssembly.Instance(SIMD_MODULE!, { env: { memory } });
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
     this.run = instance.exports.hash as (end: number, key: number) => void;
     const buffer = memory.buffer;
     this.messages = new Uint8Array(buffer, MESSAGES, CAPACITY * 16);

@@ -108,7 +108,7 @@ export async function importMicrodata(store: Store, request: ImportRequest): Pro
     const copyRead = readCopy(read);
     // The pseudonym travels as two 32-bit halves (cheap to write without BigInt); here it becomes
     // the signed 64-bit value: hi * 2^32 + lo, never out of range.
-    // Text columns with few values are stored as categories (see categories.ts).
+    // Text and PC4 columns with few values are stored as categories (see categories.ts).
     const columns = read.columns.map((c) => {
       const values = read.categories[c.name];
       return values ? { ...c, categories: values.length } : c;

@@ -188,7 +188,7 @@ export async function linkDeterministic(
     // The base holds one row per person, so the rows of a file that found a person are the sum of
     // its n_<file> column.
     const sums = await tx.one<Record<string, number | bigint | null>>(
-      `SELECT 0 AS none${others.map((d, i) => `, sum(${ident(`n_${d.name}`)}) AS linked${i}`).join('')} FROM ${links}`,
+      `SELECT ${others.map((d, i) => `sum(${ident(`n_${d.name}`)}) AS linked${i}`).join(', ')} FROM ${links}`,
     );
     const rates: LinkRate[] = [];
     for (const [i, d] of others.entries()) {

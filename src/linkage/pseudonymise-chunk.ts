@@ -220,8 +220,6 @@ export function pseudonymiseChunk(
   ];
   const out = new Output(data.length);
   const valid = isUtf8(data);
-  // A chunk without quotes or carriage returns (the usual case) is split on the delimiter alone.
-  const plainChunk = !data.includes(34) && !data.includes(13);
   let rows = 0;
   let pos = 0;
 
@@ -401,31 +399,20 @@ export function pseudonymiseChunk(
     let n = 0;
     let from = s;
     let plain = true;
-    if (plainChunk) {
-      for (let i = s; i < e; i++)
-        if (data[i] === D) {
-          if (n < width) {
-            bounds[base + 2 * n] = from;
-            bounds[base + 2 * n + 1] = i;
-          }
-          n++;
-          from = i + 1;
+    for (let i = s; i < e; i++) {
+      const b = data[i]!;
+      if (b === D) {
+        if (n < width) {
+          bounds[base + 2 * n] = from;
+          bounds[base + 2 * n + 1] = i;
         }
-    } else
-      for (let i = s; i < e; i++) {
-        const b = data[i]!;
-        if (b === D) {
-          if (n < width) {
-            bounds[base + 2 * n] = from;
-            bounds[base + 2 * n + 1] = i;
-          }
-          n++;
-          from = i + 1;
-        } else if (b === 34 || b === 13) {
-          plain = false;
-          break;
-        }
+        n++;
+        from = i + 1;
+      } else if (b === 34 || b === 13) {
+        plain = false;
+        break;
       }
+    }
     if (plain) {
       if (n < width) {
         bounds[base + 2 * n] = from;

@@ -36,7 +36,7 @@ export interface OutputColumn {
   type: 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'VARCHAR' | 'BOOLEAN';
   /** Where it came from: the source column and the action taken. */
   origin: string;
-  /** Stored as a category (the engine's ENUM) of this many values (text columns with few values). */
+  /** Stored as a category (the engine's ENUM) of this many values (text and PC4 columns with few values). */
   categories?: number;
 }
 

@@ -79,17 +79,8 @@ export async function rekeyProject(
           ].filter((c, i, all) => all.indexOf(c) === i);
       const table = view ? linksTable(project.id, d.name) : datasetTable(project.id, d.name);
       let values = 0;
-      const select: string[] = [];
+      const replaced: string[] = [];
       const joins: string[] = [];
-      const all = view
-        ? (
-            await tx.all<{ name: string }>(
-              `SELECT column_name AS name FROM duckdb_columns() WHERE schema_name = 'linkage' AND table_name = $1 ORDER BY column_index`,
-              [`${project.id}__${d.name}__links`],
-            )
-          ).map((c) => c.name)
-        : (JSON.parse(d.columns) as OutputColumn[]).map((c) => c.name);
-      if (d.kind !== 'unkeyed' && !all.includes('pseudonym')) all.unshift('pseudonym');
       for (const [i, column] of columns.entries()) {
         const distinct = await tx.all<{ v: bigint | number }>(
           `SELECT DISTINCT ${ident(column)} AS v FROM ${table} WHERE ${ident(column)} IS NOT NULL`,
@@ -106,14 +97,13 @@ export async function rekeyProject(
         );
         values += distinct.length;
         joins.push(`LEFT JOIN ${name} m${i} ON m${i}.old = t.${ident(column)}`);
+        replaced.push(`m${i}.new AS ${ident(column)}`);
       }
-      for (const c of all) {
-        const i = columns.indexOf(c);
-        select.push(i >= 0 ? `m${i}.new AS ${ident(c)}` : `t.${ident(c)}`);
-      }
-      await tx.run(
-        `CREATE OR REPLACE TABLE ${table} AS SELECT ${select.join(', ')} FROM ${table} t ${joins.join(' ')}`,
-      );
+      if (columns.length > 0)
+        await tx.run(
+          `CREATE OR REPLACE TABLE ${table} AS
+             SELECT t.* REPLACE (${replaced.join(', ')}) FROM ${table} t ${joins.join(' ')}`,
+        );
       for (let i = 0; i < columns.length; i++) await tx.run(`DROP TABLE ${map}_${i}`);
       await tx.run('UPDATE linkage_dataset SET key_generation = $3 WHERE project = $1 AND name = $2', [
         project.id,

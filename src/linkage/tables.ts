@@ -32,12 +32,11 @@ export async function dropDataset(tx: Store, project: string, dataset: string): 
 }
 
 /** Stores as tables the linked views whose base is `dataset` (each keeps the rows it shows now). */
-export async function materialiseDependents(tx: Store, project: string, dataset: string): Promise<string[]> {
+async function materialiseDependents(tx: Store, project: string, dataset: string): Promise<void> {
   const linked = await tx.all<{ name: string; report: string | null }>(
     `SELECT name, report FROM linkage_dataset WHERE project = $1 AND kind = 'linked'`,
     [project],
   );
-  const stored: string[] = [];
   for (const { name, report } of linked) {
     const base = (JSON.parse(report ?? 'null') as { base?: string } | null)?.base;
     if (base !== dataset || !(await isView(tx, project, name))) continue;
@@ -47,7 +46,5 @@ export async function materialiseDependents(tx: Store, project: string, dataset:
     await tx.run(`DROP VIEW ${datasetTable(project, name)}`);
     await tx.run(`ALTER TABLE linkage.${ident(copy)} RENAME TO ${ident(`${project}__${name}`)}`);
     await tx.run(`DROP TABLE ${linksTable(project, name)}`);
-    stored.push(name);
   }
-  return stored;
 }
